@@ -1,0 +1,12 @@
+/**
+ * A stored payload, addressed by the SHA-256 of its encoding and data, so equal payloads are stored once.
+ * `json` holds one JSON value; `list` holds a JSON array of ValueRefs, one per element of a large array,
+ * so a list that grows by one element shares every earlier element's blob.
+ */
+export interface Blob {
+  readonly hash: string;
+  readonly encoding: BlobEncoding;
+  readonly data: string;
+}
+
+export type BlobEncoding = 'json' | 'list';

@@ -1,0 +1,69 @@
+/**
+ * The SQLite schema, as numbered migrations applied in order at open. Never edit a migration that has
+ * shipped; add the next number. Every row carries `tenant_id`.
+ *
+ * `available_at` is the heart of scheduling: the time from which a run may be claimed. A runnable run has
+ * it set to when it became runnable; a running run, to its lease expiry (so a dead worker's runs come
+ * back); a waiting run, to its timer or timeout, or NULL when only a signal or a child can wake it; a
+ * finished run, NULL. Claiming is then one indexed range scan.
+ */
+export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE runs (
+        tenant_id        TEXT    NOT NULL,
+        run_id           TEXT    NOT NULL,
+        workflow         TEXT    NOT NULL,
+        status           TEXT    NOT NULL,
+        parent_run_id    TEXT,
+        last_seq         INTEGER NOT NULL,
+        fence            INTEGER NOT NULL DEFAULT 0,
+        lease_owner      TEXT,
+        available_at     INTEGER,
+        wake_seq         INTEGER NOT NULL DEFAULT 0,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        result           TEXT,
+        error            TEXT,
+        attention        TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, run_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX runs_available ON runs (available_at) WHERE available_at IS NOT NULL;
+      CREATE INDEX runs_by_created ON runs (tenant_id, created_at DESC, run_id DESC);
+      CREATE INDEX runs_by_parent ON runs (tenant_id, parent_run_id) WHERE parent_run_id IS NOT NULL;
+      CREATE INDEX runs_by_owner ON runs (lease_owner) WHERE lease_owner IS NOT NULL;
+
+      CREATE TABLE events (
+        tenant_id TEXT    NOT NULL,
+        run_id    TEXT    NOT NULL,
+        seq       INTEGER NOT NULL,
+        kind      TEXT    NOT NULL,
+        v         INTEGER NOT NULL,
+        body      TEXT    NOT NULL,
+        at        INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, run_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE blobs (
+        tenant_id TEXT    NOT NULL,
+        hash      TEXT    NOT NULL,
+        encoding  TEXT    NOT NULL,
+        size      INTEGER NOT NULL,
+        data      TEXT    NOT NULL,
+        PRIMARY KEY (tenant_id, hash)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE signals (
+        signal_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id  TEXT    NOT NULL,
+        run_id     TEXT    NOT NULL,
+        name       TEXT    NOT NULL,
+        payload    TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX signals_by_run ON signals (tenant_id, run_id, signal_id);
+    `,
+  },
+];

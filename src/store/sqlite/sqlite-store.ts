@@ -1,0 +1,401 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Blob, BlobEncoding } from '../../core/blob.js';
+import { CairnError } from '../../core/errors.js';
+import { decodeJournalEvent, encodeJournalEvent } from '../../core/journal-codec.js';
+import { JOURNAL_VERSION, type StoredEvent } from '../../core/journal-event.js';
+import type { RunRecord } from '../../core/run.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  ClaimedRun,
+  ClaimRequest,
+  CreateRunRequest,
+  CreateRunResult,
+  LeaseRef,
+  LeaseState,
+  RenewLeasesRequest,
+  RunQuery,
+  SendSignalRequest,
+  Store,
+  StoreCapabilities,
+  StoredSignal,
+  SuspendRequest,
+  SuspendResult,
+} from '../../core/store.js';
+import type { ValueRef } from '../../core/value-ref.js';
+import { applySqliteMigrations } from './sqlite-migrate.js';
+import { type RunRow, toRunRecord } from './sqlite-rows.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:`. Parent folders are created. */
+  readonly path: string;
+  /**
+   * `normal` (default) survives a killed process at any instant: a commit is in the WAL before it returns.
+   * `full` also survives power loss, at several times the cost per commit.
+   */
+  readonly synchronous?: 'normal' | 'full';
+  /** How long a writer waits for another process's transaction before giving up. Default 5 s. */
+  readonly busyTimeoutMs?: number;
+}
+
+const LIVE = `('runnable','running','waiting','needs_attention')`;
+const WAKE_STATUS = `CASE WHEN status IN ('waiting','needs_attention') THEN 'runnable' ELSE status END`;
+const WAKE_AT = `CASE WHEN status IN ('waiting','needs_attention','runnable') THEN @now ELSE available_at END`;
+
+/**
+ * The embedded store: one SQLite file in WAL mode, shared safely by the processes of one machine.
+ * better-sqlite3 is synchronous, so each method runs to completion without interleaving; writes that
+ * must be atomic run in `BEGIN IMMEDIATE` transactions, which also serialize writers across processes.
+ */
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = { concurrentWriters: false, pushWakeups: false };
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
+    this.db.pragma('foreign_keys = ON');
+    applySqliteMigrations(this.db);
+  }
+
+  async createRun(request: CreateRunRequest): Promise<CreateRunResult> {
+    return this.db
+      .transaction((): CreateRunResult => {
+        const inserted = this.sql(
+          `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, last_seq, available_at, created_at, updated_at)
+           VALUES (@tenantId, @runId, @workflow, 'runnable', @parentRunId, @lastSeq, @now, @now, @now)
+           ON CONFLICT DO NOTHING`,
+        ).run({
+          tenantId: request.tenantId,
+          runId: request.runId,
+          workflow: request.workflow,
+          parentRunId: request.parentRunId ?? null,
+          lastSeq: request.events.length,
+          now: request.now,
+        });
+        if (inserted.changes === 1) {
+          this.insertBlobs(request.tenantId, request.blobs);
+          this.insertEvents(request.tenantId, request.runId, 0, request.events, request.now);
+        }
+        return { created: inserted.changes === 1, run: this.mustGetRun(request.tenantId, request.runId) };
+      })
+      .immediate();
+  }
+
+  async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
+    return this.findRun(tenantId, runId);
+  }
+
+  async listRuns(query: RunQuery): Promise<RunRecord[]> {
+    const where = ['tenant_id = @tenantId'];
+    if (query.status !== undefined) where.push('status IN (SELECT value FROM json_each(@status))');
+    if (query.workflow !== undefined) where.push('workflow = @workflow');
+    if (query.parentRunId !== undefined) where.push('parent_run_id = @parentRunId');
+    if (query.before !== undefined) where.push('(created_at, run_id) < (@beforeCreatedAt, @beforeRunId)');
+    const rows = this.sql(
+      `SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, run_id DESC LIMIT @limit`,
+    ).all({
+      tenantId: query.tenantId,
+      status: query.status === undefined ? null : JSON.stringify(query.status),
+      workflow: query.workflow ?? null,
+      parentRunId: query.parentRunId ?? null,
+      beforeCreatedAt: query.before?.createdAt ?? null,
+      beforeRunId: query.before?.runId ?? null,
+      limit: query.limit ?? 100,
+    }) as RunRow[];
+    return rows.map(toRunRecord);
+  }
+
+  async readEvents(tenantId: string, runId: string, afterSeq = 0): Promise<StoredEvent[]> {
+    const rows = this.sql(
+      'SELECT seq, v, body, at FROM events WHERE tenant_id = ? AND run_id = ? AND seq > ? ORDER BY seq',
+    ).all(tenantId, runId, afterSeq) as { seq: number; v: number; body: string; at: number }[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      at: row.at,
+      event: decodeJournalEvent(row.v, row.body, `Event ${row.seq} of run ${runId}`),
+    }));
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    return this.db
+      .transaction((): AppendResult => {
+        const run = this.sql(
+          'SELECT last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs WHERE tenant_id = ? AND run_id = ?',
+        ).get(request.tenantId, request.runId) as
+          | Pick<RunRow, 'last_seq' | 'fence' | 'lease_owner' | 'cancel_requested' | 'parent_run_id'>
+          | undefined;
+        if (run === undefined) throw runNotFound(request.runId);
+        if (run.fence !== request.fence || run.lease_owner === null) throw staleWriter(request);
+        if (run.last_seq !== request.expectedSeq) {
+          throw new CairnError(
+            'sequence_conflict',
+            `Run ${request.runId} has ${run.last_seq} events, but the writer expected ${request.expectedSeq}; another writer got there first.`,
+          );
+        }
+        this.insertBlobs(request.tenantId, request.blobs);
+        this.insertEvents(request.tenantId, request.runId, request.expectedSeq, request.events, request.now);
+        const lastSeq = request.expectedSeq + request.events.length;
+        const outcome = request.outcome;
+        if (outcome === undefined) {
+          this.sql('UPDATE runs SET last_seq = ?, updated_at = ? WHERE tenant_id = ? AND run_id = ?').run(
+            lastSeq,
+            request.now,
+            request.tenantId,
+            request.runId,
+          );
+        } else {
+          this.sql(
+            `UPDATE runs SET last_seq = @lastSeq, status = @status, result = @result, error = @error, attention = NULL,
+               lease_owner = NULL, available_at = NULL, updated_at = @now
+             WHERE tenant_id = @tenantId AND run_id = @runId`,
+          ).run({
+            lastSeq,
+            status: outcome.status,
+            result: outcome.status === 'completed' ? JSON.stringify(outcome.result) : null,
+            error: outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
+            now: request.now,
+            tenantId: request.tenantId,
+            runId: request.runId,
+          });
+          if (run.parent_run_id !== null) this.wake(request.tenantId, run.parent_run_id, request.now);
+        }
+        return { lastSeq, cancelRequested: run.cancel_requested === 1 };
+      })
+      .immediate();
+  }
+
+  async putBlobs(tenantId: string, blobs: readonly Blob[]): Promise<void> {
+    this.db.transaction(() => this.insertBlobs(tenantId, blobs)).immediate();
+  }
+
+  async getBlobs(tenantId: string, hashes: readonly string[]): Promise<Map<string, Blob>> {
+    const found = new Map<string, Blob>();
+    const statement = this.sql('SELECT hash, encoding, data FROM blobs WHERE tenant_id = ? AND hash = ?');
+    for (const hash of hashes) {
+      const row = statement.get(tenantId, hash) as { hash: string; encoding: BlobEncoding; data: string } | undefined;
+      if (row !== undefined) found.set(row.hash, row);
+    }
+    return found;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimedRun[]> {
+    const filters = ['available_at <= @now'];
+    if (request.workflows !== undefined) filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
+    if (request.only !== undefined) filters.push('tenant_id = @onlyTenant AND run_id = @onlyRun');
+    const rows = this.db
+      .transaction(
+        () =>
+          this.sql(
+            `UPDATE runs SET status = 'running', lease_owner = @workerId, available_at = @expiresAt,
+               fence = fence + 1, updated_at = @now
+             WHERE (tenant_id, run_id) IN (
+               SELECT tenant_id, run_id FROM runs WHERE ${filters.join(' AND ')} ORDER BY available_at LIMIT @limit)
+             RETURNING tenant_id, run_id, workflow, parent_run_id, fence, last_seq, wake_seq, cancel_requested`,
+          ).all({
+            workerId: request.workerId,
+            expiresAt: request.now + request.leaseMs,
+            now: request.now,
+            limit: request.limit,
+            workflows: request.workflows === undefined ? null : JSON.stringify(request.workflows),
+            onlyTenant: request.only?.tenantId ?? null,
+            onlyRun: request.only?.runId ?? null,
+          }) as RunRow[],
+      )
+      .immediate();
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      runId: row.run_id,
+      workflow: row.workflow,
+      parentRunId: row.parent_run_id ?? undefined,
+      fence: row.fence,
+      lastSeq: row.last_seq,
+      wakeSeq: row.wake_seq,
+      cancelRequested: row.cancel_requested === 1,
+    }));
+  }
+
+  async renewLeases(request: RenewLeasesRequest): Promise<LeaseState[]> {
+    const renew = this.sql(
+      `UPDATE runs SET available_at = @expiresAt
+       WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner = @workerId
+       RETURNING cancel_requested`,
+    );
+    return this.db
+      .transaction(() =>
+        request.leases.map((lease): LeaseState => {
+          const row = renew.get({
+            ...lease,
+            workerId: request.workerId,
+            expiresAt: request.now + request.leaseMs,
+          }) as { cancel_requested: number } | undefined;
+          return {
+            tenantId: lease.tenantId,
+            runId: lease.runId,
+            held: row !== undefined,
+            cancelRequested: row?.cancel_requested === 1,
+          };
+        }),
+      )
+      .immediate();
+  }
+
+  async suspend(request: SuspendRequest): Promise<SuspendResult> {
+    const row = this.sql(
+      `UPDATE runs SET
+         status       = CASE WHEN wake_seq = @seen THEN @status ELSE 'runnable' END,
+         available_at = CASE WHEN wake_seq = @seen THEN @wakeAt ELSE @now END,
+         attention    = CASE WHEN wake_seq = @seen THEN @attention ELSE NULL END,
+         lease_owner = NULL, updated_at = @now
+       WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner IS NOT NULL
+       RETURNING status`,
+    ).get({
+      tenantId: request.tenantId,
+      runId: request.runId,
+      fence: request.fence,
+      seen: request.seenWakeSeq,
+      status: request.status,
+      wakeAt: request.wakeAt ?? null,
+      attention: request.attention ?? null,
+      now: request.now,
+    }) as { status: string } | undefined;
+    if (row === undefined) throw staleWriter(request);
+    return { woken: row.status === 'runnable' };
+  }
+
+  async release(request: LeaseRef & { readonly now: number }): Promise<void> {
+    this.sql(
+      `UPDATE runs SET status = 'runnable', available_at = @now, lease_owner = NULL, updated_at = @now
+       WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner IS NOT NULL`,
+    ).run({ tenantId: request.tenantId, runId: request.runId, fence: request.fence, now: request.now });
+  }
+
+  async expireLeases(owners: readonly string[], now: number): Promise<number> {
+    return this.sql(
+      `UPDATE runs SET available_at = @now
+       WHERE lease_owner IN (SELECT value FROM json_each(@owners)) AND status = 'running'`,
+    ).run({ owners: JSON.stringify(owners), now }).changes;
+  }
+
+  async leaseOwners(): Promise<string[]> {
+    const rows = this.sql('SELECT DISTINCT lease_owner FROM runs WHERE lease_owner IS NOT NULL').all() as {
+      lease_owner: string;
+    }[];
+    return rows.map((row) => row.lease_owner);
+  }
+
+  async sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }> {
+    return this.db
+      .transaction(() => {
+        if (!this.wake(request.tenantId, request.runId, request.now)) throw runNotFound(request.runId);
+        this.insertBlobs(request.tenantId, request.blobs);
+        const inserted = this.sql(
+          'INSERT INTO signals (tenant_id, run_id, name, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(request.tenantId, request.runId, request.name, JSON.stringify(request.payload), request.now);
+        return { signalId: Number(inserted.lastInsertRowid) };
+      })
+      .immediate();
+  }
+
+  async readSignals(tenantId: string, runId: string, afterId = 0): Promise<StoredSignal[]> {
+    const rows = this.sql(
+      `SELECT signal_id, name, payload, created_at FROM signals
+       WHERE tenant_id = ? AND run_id = ? AND signal_id > ? ORDER BY signal_id`,
+    ).all(tenantId, runId, afterId) as { signal_id: number; name: string; payload: string; created_at: number }[];
+    return rows.map((row) => ({
+      signalId: row.signal_id,
+      name: row.name,
+      payload: JSON.parse(row.payload) as ValueRef,
+      at: row.created_at,
+    }));
+  }
+
+  async requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined> {
+    this.sql(
+      `UPDATE runs SET cancel_requested = 1, wake_seq = wake_seq + 1, status = ${WAKE_STATUS},
+         available_at = ${WAKE_AT}, updated_at = @now
+       WHERE tenant_id = @tenantId AND run_id = @runId AND status IN ${LIVE}`,
+    ).run({ tenantId, runId, now });
+    return this.findRun(tenantId, runId);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Bumps the run's inbox counter and makes it claimable if it was waiting. False if there is no such run. */
+  private wake(tenantId: string, runId: string, now: number): boolean {
+    return (
+      this.sql(
+        `UPDATE runs SET wake_seq = wake_seq + 1, status = ${WAKE_STATUS}, available_at = ${WAKE_AT}, updated_at = @now
+         WHERE tenant_id = @tenantId AND run_id = @runId`,
+      ).run({ tenantId, runId, now }).changes === 1
+    );
+  }
+
+  private insertEvents(
+    tenantId: string,
+    runId: string,
+    afterSeq: number,
+    events: AppendRequest['events'],
+    now: number,
+  ): void {
+    const insert = this.sql('INSERT INTO events (tenant_id, run_id, seq, kind, v, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    events.forEach((event, index) => {
+      insert.run(tenantId, runId, afterSeq + index + 1, event.kind, JOURNAL_VERSION, encodeJournalEvent(event), now);
+    });
+  }
+
+  private insertBlobs(tenantId: string, blobs: readonly Blob[]): void {
+    if (blobs.length === 0) return;
+    const insert = this.sql(
+      'INSERT INTO blobs (tenant_id, hash, encoding, size, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    for (const blob of blobs) insert.run(tenantId, blob.hash, blob.encoding, Buffer.byteLength(blob.data), blob.data);
+  }
+
+  private findRun(tenantId: string, runId: string): RunRecord | undefined {
+    const row = this.sql('SELECT * FROM runs WHERE tenant_id = ? AND run_id = ?').get(tenantId, runId) as
+      | RunRow
+      | undefined;
+    return row === undefined ? undefined : toRunRecord(row);
+  }
+
+  private mustGetRun(tenantId: string, runId: string): RunRecord {
+    const run = this.findRun(tenantId, runId);
+    if (run === undefined) throw runNotFound(runId);
+    return run;
+  }
+
+  /** Prepared statements, compiled once per distinct SQL text. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+}
+
+function runNotFound(runId: string): CairnError {
+  return new CairnError('run_not_found', `No run with id ${JSON.stringify(runId)} in this tenant.`, {
+    details: { runId },
+  });
+}
+
+function staleWriter(lease: LeaseRef): CairnError {
+  return new CairnError(
+    'stale_writer',
+    `The lease on run ${lease.runId} (fence ${lease.fence}) is no longer held: another worker claimed the run. This writer must stop.`,
+    { details: { runId: lease.runId, fence: lease.fence } },
+  );
+}
