@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { isCairnError } from '../../src/core/errors.js';
+import { openStore } from '../../src/store/open-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { tempDir } from '../support/temp-dir.js';
+import { runStoreConformance } from './run-store-conformance.js';
+
+const dir = tempDir();
+let counter = 0;
+runStoreConformance('SQLite', () => new SqliteStore({ path: join(dir, `conformance-${++counter}.db`) }));
+
+describe('SqliteStore', () => {
+  it('creates the database file and its folders on first use, in WAL mode', async () => {
+    const path = join(dir, 'nested', 'deeper', 'cairn.db');
+    const store = openStore(`sqlite:${path}`);
+    await store.close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    db.close();
+  });
+
+  it('opens the same file twice without re-applying migrations', async () => {
+    const path = join(dir, 'twice.db');
+    await new SqliteStore({ path }).close();
+    await new SqliteStore({ path }).close();
+    const db = new Database(path);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('refuses a database whose schema is newer than this code', async () => {
+    const path = join(dir, 'newer.db');
+    await new SqliteStore({ path }).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)').run();
+    db.close();
+    expect(() => new SqliteStore({ path })).toThrow(/schema version 99/);
+  });
+
+  it('rejects store URLs it does not understand, saying what to use', () => {
+    for (const url of ['mysql://x', 'sqlite:', 'sqlite:a.db?synchronous=sometimes']) {
+      try {
+        openStore(url);
+        expect.unreachable(`${url} should be refused`);
+      } catch (error) {
+        expect(isCairnError(error, 'invalid_store_url')).toBe(true);
+        expect((error as Error).message).toMatch(/sqlite:|synchronous/);
+      }
+    }
+  });
+});
