@@ -9,7 +9,7 @@ module.exports = {
       comment: 'core/ imports nothing of ours outside core/ and no driver.',
       severity: 'error',
       from: { path: layer('core') },
-      to: { pathNot: [layer('core'), '^node:', 'zod'], dependencyTypesNot: ['type-only'] },
+      to: { pathNot: [layer('core'), '^node_modules/zod/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'store-below-runtime',
@@ -34,6 +34,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -14,6 +14,8 @@ export type CairnErrorCode =
   | 'not_serializable'
   | 'run_not_found'
   | 'run_exists'
+  | 'run_finished'
+  | 'nothing_to_resolve'
   | 'workflow_not_found'
   | 'workflow_already_defined'
   | 'step_failed'
@@ -40,6 +42,8 @@ const KIND_BY_CODE: Record<CairnErrorCode, CairnErrorKind> = {
   not_serializable: 'expected',
   run_not_found: 'expected',
   run_exists: 'expected',
+  run_finished: 'expected',
+  nothing_to_resolve: 'expected',
   workflow_not_found: 'expected',
   workflow_already_defined: 'expected',
   step_failed: 'expected',

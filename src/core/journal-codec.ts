@@ -22,9 +22,13 @@ export function decodeJournalEvent(version: number, body: string, where: string)
   }
   const parsed = journalEventSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new CairnError('journal_corrupt', `${where} does not match the journal schema: ${parsed.error.message}`, {
-      cause: parsed.error,
-    });
+    throw new CairnError(
+      'journal_corrupt',
+      `${where} does not match the journal schema: ${parsed.error.message}`,
+      {
+        cause: parsed.error,
+      },
+    );
   }
   return parsed.data;
 }

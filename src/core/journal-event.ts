@@ -73,7 +73,12 @@ export const journalEventSchema = z.discriminatedUnion('kind', [
     action: z.enum(['retry', 'complete', 'fail']),
     signalId: z.number().int().positive(),
   }),
-  z.object({ kind: z.literal('value.recorded'), position, name: z.enum(['now', 'random']), value: z.number() }),
+  z.object({
+    kind: z.literal('value.recorded'),
+    position,
+    name: z.enum(['now', 'random']),
+    value: z.number(),
+  }),
   z.object({ kind: z.literal('timer.set'), position, name: z.string(), wakeAt: time }),
   z.object({ kind: z.literal('timer.fired'), position, name: z.string() }),
   z.object({ kind: z.literal('signal.waiting'), position, name: z.string(), deadline: time.optional() }),

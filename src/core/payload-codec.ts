@@ -64,7 +64,10 @@ export async function decodeValue(ref: ValueRef, readBlobs: BlobReader): Promise
   if ('inline' in ref) return structuredClone(ref.inline);
   const blob = (await readBlobs([ref.blob])).get(ref.blob);
   if (blob === undefined) {
-    throw new CairnError('journal_corrupt', `Blob ${ref.blob} is referenced by the journal but missing from the store.`);
+    throw new CairnError(
+      'journal_corrupt',
+      `Blob ${ref.blob} is referenced by the journal but missing from the store.`,
+    );
   }
   const parsed = JSON.parse(blob.data) as unknown;
   if (blob.encoding === 'json') return parsed;

@@ -8,7 +8,14 @@ import type { ValueRef } from './value-ref.js';
  * - `needs_attention`: stopped until a person acts (a side effect left in doubt, or workflow code that
  *   no longer matches its journal); the reason is in `attention`.
  */
-export type RunStatus = 'runnable' | 'running' | 'waiting' | 'needs_attention' | 'completed' | 'failed' | 'cancelled';
+export type RunStatus =
+  | 'runnable'
+  | 'running'
+  | 'waiting'
+  | 'needs_attention'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
 
 export type FinalRunStatus = Extract<RunStatus, 'completed' | 'failed' | 'cancelled'>;
 

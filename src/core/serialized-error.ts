@@ -54,7 +54,9 @@ export class RecordedError extends Error {
 /** Rebuilds an error from the journal: a CairnError when it was one, else a RecordedError. */
 export function deserializeError(recorded: SerializedError): Error {
   if (recorded.name === 'CairnError' && recorded.code !== undefined) {
-    const error = new CairnError(recorded.code as CairnErrorCode, recorded.message, { details: recorded.details ?? {} });
+    const error = new CairnError(recorded.code as CairnErrorCode, recorded.message, {
+      details: recorded.details ?? {},
+    });
     if (recorded.stack !== undefined) error.stack = recorded.stack;
     return error;
   }

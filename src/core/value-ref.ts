@@ -7,7 +7,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * How the journal holds a value: small values inline, large ones by the hash of a stored blob
  * (so a payload seen twice is stored once), and `undefined` explicitly, since JSON cannot say it.
  */
-export type ValueRef = { readonly inline: JsonValue } | { readonly blob: string } | { readonly undefined: true };
+export type ValueRef =
+  | { readonly inline: JsonValue }
+  | { readonly blob: string }
+  | { readonly undefined: true };
 
 export const valueRefSchema: z.ZodType<ValueRef> = z.union([
   z.strictObject({ inline: z.json() }),

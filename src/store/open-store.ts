@@ -18,7 +18,8 @@ export function openStore(url: string = DEFAULT_STORE_URL): Store {
   }
   if (location.startsWith('sqlite:')) {
     const path = location.slice('sqlite:'.length);
-    if (path === '') throw new CairnError('invalid_store_url', `Store URL ${url} names no file: use sqlite:<path>.`);
+    if (path === '')
+      throw new CairnError('invalid_store_url', `Store URL ${url} names no file: use sqlite:<path>.`);
     return new SqliteStore({ path, synchronous });
   }
   if (/\.(db|sqlite3?)$/.test(location)) return new SqliteStore({ path: location, synchronous });

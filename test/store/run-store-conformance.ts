@@ -13,7 +13,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
   describe(`Store conformance: ${name}`, () => {
     let store: Store;
     const T = 'tenant-a';
-    const started = (workflow = 'wf'): JournalEvent => ({ kind: 'run.started', workflow, input: { inline: 1 } });
+    const started = (workflow = 'wf'): JournalEvent => ({
+      kind: 'run.started',
+      workflow,
+      input: { inline: 1 },
+    });
     const create = (runId: string, extra: { parentRunId?: string; workflow?: string; now?: number } = {}) =>
       store.createRun({
         tenantId: T,
@@ -29,7 +33,12 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       if (claimed === undefined) throw new Error('expected a claimable run');
       return claimed;
     };
-    const timerSet = (position: number): JournalEvent => ({ kind: 'timer.set', position, name: 't', wakeAt: 5 });
+    const timerSet = (position: number): JournalEvent => ({
+      kind: 'timer.set',
+      position,
+      name: 't',
+      wakeAt: 5,
+    });
 
     beforeEach(async () => {
       store = await makeStore();
@@ -41,7 +50,13 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('creates a run with its first events, and creating it again returns the existing run', async () => {
       const first = await create('r1');
       expect(first.created).toBe(true);
-      expect(first.run).toMatchObject({ tenantId: T, runId: 'r1', workflow: 'wf', status: 'runnable', lastSeq: 1 });
+      expect(first.run).toMatchObject({
+        tenantId: T,
+        runId: 'r1',
+        workflow: 'wf',
+        status: 'runnable',
+        lastSeq: 1,
+      });
       const again = await create('r1');
       expect(again.created).toBe(false);
       expect(await store.readEvents(T, 'r1')).toHaveLength(1);
@@ -49,7 +64,14 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
 
     it('keeps tenants apart: the same run id in two tenants is two runs, invisible to each other', async () => {
       await create('same');
-      await store.createRun({ tenantId: 'tenant-b', runId: 'same', workflow: 'other', events: [started('other')], blobs: [], now: 1 });
+      await store.createRun({
+        tenantId: 'tenant-b',
+        runId: 'same',
+        workflow: 'other',
+        events: [started('other')],
+        blobs: [],
+        now: 1,
+      });
       expect((await store.getRun(T, 'same'))?.workflow).toBe('wf');
       expect((await store.getRun('tenant-b', 'same'))?.workflow).toBe('other');
       expect(await store.listRuns({ tenantId: T })).toHaveLength(1);
@@ -67,7 +89,13 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('only claims runs of the workflows the worker knows', async () => {
       await create('r1', { workflow: 'known' });
       await create('r2', { workflow: 'unknown' });
-      const claimed = await store.claim({ workerId: 'w', leaseMs: 1_000, limit: 10, now: 1_000, workflows: ['known'] });
+      const claimed = await store.claim({
+        workerId: 'w',
+        leaseMs: 1_000,
+        limit: 10,
+        now: 1_000,
+        workflows: ['known'],
+      });
       expect(claimed.map((run) => run.runId)).toEqual(['r1']);
     });
 
@@ -81,10 +109,22 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('appends with the expected sequence and fence, and refuses a stale writer', async () => {
       await create('r1');
       const first = await claimOne(1_000, 'w1');
-      const ok = await store.append({ ...lease(first), expectedSeq: 1, events: [timerSet(0)], blobs: [], now: 1_100 });
+      const ok = await store.append({
+        ...lease(first),
+        expectedSeq: 1,
+        events: [timerSet(0)],
+        blobs: [],
+        now: 1_100,
+      });
       expect(ok.lastSeq).toBe(2);
       const second = await claimOne(2_500, 'w2'); // w1's lease expired
-      const stale = store.append({ ...lease(first), expectedSeq: 2, events: [timerSet(1)], blobs: [], now: 2_600 });
+      const stale = store.append({
+        ...lease(first),
+        expectedSeq: 2,
+        events: [timerSet(1)],
+        blobs: [],
+        now: 2_600,
+      });
       await expect(stale).rejects.toSatisfy((error) => isCairnError(error, 'stale_writer'));
       await store.append({ ...lease(second), expectedSeq: 2, events: [timerSet(1)], blobs: [], now: 2_600 });
       expect((await store.readEvents(T, 'r1')).map((e) => e.seq)).toEqual([1, 2, 3]);
@@ -93,7 +133,13 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('refuses an append at the wrong sequence number and writes nothing', async () => {
       await create('r1');
       const claimed = await claimOne();
-      const wrong = store.append({ ...lease(claimed), expectedSeq: 5, events: [timerSet(0)], blobs: [], now: 1 });
+      const wrong = store.append({
+        ...lease(claimed),
+        expectedSeq: 5,
+        events: [timerSet(0)],
+        blobs: [],
+        now: 1,
+      });
       await expect(wrong).rejects.toSatisfy((error) => isCairnError(error, 'sequence_conflict'));
       expect(await store.readEvents(T, 'r1')).toHaveLength(1);
     });
@@ -101,7 +147,13 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('reads events after a given sequence number, typed and in order', async () => {
       await create('r1');
       const claimed = await claimOne();
-      await store.append({ ...lease(claimed), expectedSeq: 1, events: [timerSet(0), timerSet(1)], blobs: [], now: 7 });
+      await store.append({
+        ...lease(claimed),
+        expectedSeq: 1,
+        events: [timerSet(0), timerSet(1)],
+        blobs: [],
+        now: 7,
+      });
       const events = await store.readEvents(T, 'r1', 1);
       expect(events.map((e) => [e.seq, e.event.kind, e.at])).toEqual([
         [2, 'timer.set', 7],
@@ -142,9 +194,19 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('suspends a run until its wake time, then lets it be claimed', async () => {
       await create('r1');
       const claimed = await claimOne();
-      const result = await store.suspend({ ...lease(claimed), status: 'waiting', wakeAt: 5_000, seenWakeSeq: claimed.wakeSeq, now: 1_001 });
+      const result = await store.suspend({
+        ...lease(claimed),
+        status: 'waiting',
+        wakeAt: 5_000,
+        seenWakeSeq: claimed.wakeSeq,
+        now: 1_001,
+      });
       expect(result.woken).toBe(false);
-      expect(await store.getRun(T, 'r1')).toMatchObject({ status: 'waiting', wakeAt: 5_000, leaseOwner: undefined });
+      expect(await store.getRun(T, 'r1')).toMatchObject({
+        status: 'waiting',
+        wakeAt: 5_000,
+        leaseOwner: undefined,
+      });
       expect(await store.claim({ workerId: 'w', leaseMs: 1_000, limit: 1, now: 4_999 })).toEqual([]);
       expect((await claimOne(5_000)).runId).toBe('r1');
     });
@@ -152,8 +214,20 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     it('does not sleep through a signal that arrived after the claim', async () => {
       await create('r1');
       const claimed = await claimOne();
-      await store.sendSignal({ tenantId: T, runId: 'r1', name: 'go', payload: { inline: true }, blobs: [], now: 1_001 });
-      const result = await store.suspend({ ...lease(claimed), status: 'waiting', seenWakeSeq: claimed.wakeSeq, now: 1_002 });
+      await store.sendSignal({
+        tenantId: T,
+        runId: 'r1',
+        name: 'go',
+        payload: { inline: true },
+        blobs: [],
+        now: 1_001,
+      });
+      const result = await store.suspend({
+        ...lease(claimed),
+        status: 'waiting',
+        seenWakeSeq: claimed.wakeSeq,
+        now: 1_002,
+      });
       expect(result.woken).toBe(true);
       expect((await store.getRun(T, 'r1'))?.status).toBe('runnable');
     });
@@ -162,8 +236,22 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       await create('r1');
       const claimed = await claimOne();
       await store.suspend({ ...lease(claimed), status: 'waiting', seenWakeSeq: claimed.wakeSeq, now: 1_001 });
-      const a = await store.sendSignal({ tenantId: T, runId: 'r1', name: 'a', payload: { inline: 1 }, blobs: [], now: 1_002 });
-      const b = await store.sendSignal({ tenantId: T, runId: 'r1', name: 'b', payload: { inline: 2 }, blobs: [], now: 1_003 });
+      const a = await store.sendSignal({
+        tenantId: T,
+        runId: 'r1',
+        name: 'a',
+        payload: { inline: 1 },
+        blobs: [],
+        now: 1_002,
+      });
+      const b = await store.sendSignal({
+        tenantId: T,
+        runId: 'r1',
+        name: 'b',
+        payload: { inline: 2 },
+        blobs: [],
+        now: 1_003,
+      });
       expect(b.signalId).toBeGreaterThan(a.signalId);
       expect((await store.readSignals(T, 'r1')).map((s) => [s.name, s.payload])).toEqual([
         ['a', { inline: 1 }],
@@ -174,7 +262,14 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
     });
 
     it('refuses a signal to a run that does not exist', async () => {
-      const send = store.sendSignal({ tenantId: T, runId: 'nope', name: 'a', payload: { inline: 1 }, blobs: [], now: 1 });
+      const send = store.sendSignal({
+        tenantId: T,
+        runId: 'nope',
+        name: 'a',
+        payload: { inline: 1 },
+        blobs: [],
+        now: 1,
+      });
       await expect(send).rejects.toSatisfy((error) => isCairnError(error, 'run_not_found'));
     });
 
@@ -183,7 +278,12 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       await create('r2');
       const [one, two] = await store.claim({ workerId: 'w1', leaseMs: 1_000, limit: 2, now: 1_000 });
       await store.requestCancel(T, 'r2', 1_100);
-      const states = await store.renewLeases({ workerId: 'w1', leases: [lease(one!), lease(two!)], leaseMs: 1_000, now: 1_200 });
+      const states = await store.renewLeases({
+        workerId: 'w1',
+        leases: [lease(one!), lease(two!)],
+        leaseMs: 1_000,
+        now: 1_200,
+      });
       expect(states.map((s) => [s.runId, s.held, s.cancelRequested])).toEqual([
         ['r1', true, false],
         ['r2', true, true],
@@ -192,7 +292,12 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       expect(await store.claim({ workerId: 'w2', leaseMs: 1_000, limit: 2, now: 2_100 })).toEqual([]);
       const taken = await store.claim({ workerId: 'w2', leaseMs: 1_000, limit: 2, now: 2_300 });
       expect(taken).toHaveLength(2);
-      const lost = await store.renewLeases({ workerId: 'w1', leases: [lease(one!)], leaseMs: 1_000, now: 2_400 });
+      const lost = await store.renewLeases({
+        workerId: 'w1',
+        leases: [lease(one!)],
+        leaseMs: 1_000,
+        now: 2_400,
+      });
       expect(lost[0]?.held).toBe(false);
     });
 
@@ -202,7 +307,13 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       await store.suspend({ ...lease(claimed), status: 'waiting', seenWakeSeq: claimed.wakeSeq, now: 1_001 });
       const run = await store.requestCancel(T, 'r1', 1_002);
       expect(run?.cancelRequested).toBe(true);
-      const again = await store.claim({ workerId: 'w', leaseMs: 1_000, limit: 1, now: 1_003, only: { tenantId: T, runId: 'r1' } });
+      const again = await store.claim({
+        workerId: 'w',
+        leaseMs: 1_000,
+        limit: 1,
+        now: 1_003,
+        only: { tenantId: T, runId: 'r1' },
+      });
       expect(again[0]?.cancelRequested).toBe(true);
     });
 

@@ -9,8 +9,12 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 export function applySqliteMigrations(db: Database.Database): void {
   const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
   db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+    );
+    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as {
+      version: number | null;
+    };
     const current = row.version ?? 0;
     if (current > latest) {
       throw new CairnError(

@@ -181,7 +181,9 @@ export class SqliteStore implements Store {
     const found = new Map<string, Blob>();
     const statement = this.sql('SELECT hash, encoding, data FROM blobs WHERE tenant_id = ? AND hash = ?');
     for (const hash of hashes) {
-      const row = statement.get(tenantId, hash) as { hash: string; encoding: BlobEncoding; data: string } | undefined;
+      const row = statement.get(tenantId, hash) as
+        | { hash: string; encoding: BlobEncoding; data: string }
+        | undefined;
       if (row !== undefined) found.set(row.hash, row);
     }
     return found;
@@ -189,7 +191,8 @@ export class SqliteStore implements Store {
 
   async claim(request: ClaimRequest): Promise<ClaimedRun[]> {
     const filters = ['available_at <= @now'];
-    if (request.workflows !== undefined) filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
+    if (request.workflows !== undefined)
+      filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
     if (request.only !== undefined) filters.push('tenant_id = @onlyTenant AND run_id = @onlyRun');
     const rows = this.db
       .transaction(
@@ -233,7 +236,9 @@ export class SqliteStore implements Store {
       .transaction(() =>
         request.leases.map((lease): LeaseState => {
           const row = renew.get({
-            ...lease,
+            tenantId: lease.tenantId,
+            runId: lease.runId,
+            fence: lease.fence,
             workerId: request.workerId,
             expiresAt: request.now + request.leaseMs,
           }) as { cancel_requested: number } | undefined;
@@ -309,7 +314,12 @@ export class SqliteStore implements Store {
     const rows = this.sql(
       `SELECT signal_id, name, payload, created_at FROM signals
        WHERE tenant_id = ? AND run_id = ? AND signal_id > ? ORDER BY signal_id`,
-    ).all(tenantId, runId, afterId) as { signal_id: number; name: string; payload: string; created_at: number }[];
+    ).all(tenantId, runId, afterId) as {
+      signal_id: number;
+      name: string;
+      payload: string;
+      created_at: number;
+    }[];
     return rows.map((row) => ({
       signalId: row.signal_id,
       name: row.name,
@@ -348,9 +358,19 @@ export class SqliteStore implements Store {
     events: AppendRequest['events'],
     now: number,
   ): void {
-    const insert = this.sql('INSERT INTO events (tenant_id, run_id, seq, kind, v, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.sql(
+      'INSERT INTO events (tenant_id, run_id, seq, kind, v, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     events.forEach((event, index) => {
-      insert.run(tenantId, runId, afterSeq + index + 1, event.kind, JOURNAL_VERSION, encodeJournalEvent(event), now);
+      insert.run(
+        tenantId,
+        runId,
+        afterSeq + index + 1,
+        event.kind,
+        JOURNAL_VERSION,
+        encodeJournalEvent(event),
+        now,
+      );
     });
   }
 
@@ -359,7 +379,8 @@ export class SqliteStore implements Store {
     const insert = this.sql(
       'INSERT INTO blobs (tenant_id, hash, encoding, size, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
-    for (const blob of blobs) insert.run(tenantId, blob.hash, blob.encoding, Buffer.byteLength(blob.data), blob.data);
+    for (const blob of blobs)
+      insert.run(tenantId, blob.hash, blob.encoding, Buffer.byteLength(blob.data), blob.data);
   }
 
   private findRun(tenantId: string, runId: string): RunRecord | undefined {

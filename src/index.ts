@@ -1,0 +1,54 @@
+/**
+ * Cairn: a durable runtime for AI agents. The public API of the library.
+ * @packageDocumentation
+ */
+export type { Blob } from './core/blob.js';
+export type { Duration } from './core/duration.js';
+export { toMillis } from './core/duration.js';
+export { CairnError, type CairnErrorCode, type CairnErrorKind, isCairnError } from './core/errors.js';
+export {
+  type EventOf,
+  JOURNAL_VERSION,
+  type JournalEvent,
+  type JournalEventKind,
+  type StepEffect,
+  type StoredEvent,
+} from './core/journal-event.js';
+export {
+  DEFAULT_TENANT,
+  isFinalStatus,
+  type RunOutcome,
+  type RunRecord,
+  type RunStatus,
+} from './core/run.js';
+export { RecordedError, type SerializedError } from './core/serialized-error.js';
+export type * from './core/store.js';
+export type { JsonValue, ValueRef } from './core/value-ref.js';
+export {
+  type AnyWorkflow,
+  type CallOptions,
+  createRuntime,
+  type ListRunsOptions,
+  type RunHandle,
+  type RunInspection,
+  Runtime,
+  type RuntimeOptions,
+  type StartOptions,
+  type WorkerSettings,
+} from './runtime/runtime.js';
+export type { StepResolution } from './runtime/step-resolution.js';
+export {
+  type ChildOptions,
+  defineWorkflow,
+  NonRetryableError,
+  type Reconciliation,
+  type RetryPolicy,
+  type SignalWaitOptions,
+  type StepContext,
+  type StepOptions,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowOptions,
+} from './runtime/workflow.js';
+export { DEFAULT_STORE_URL, openStore } from './store/open-store.js';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';

@@ -1,0 +1,42 @@
+import type { OperationEvent } from '../core/journal-event.js';
+import { crashPoint } from './crash-points.js';
+import { Operation } from './operation.js';
+import type { OperationHost } from './operation-host.js';
+
+/** `ctx.sleep`: a timer whose wake time is recorded when first set, so replay and restarts keep it. */
+export class SleepOperation extends Operation {
+  readonly kind = 'sleep';
+
+  constructor(
+    position: number,
+    name: string,
+    private readonly host: OperationHost,
+    private readonly durationMs: number,
+  ) {
+    super(position, name);
+  }
+
+  async replay(): Promise<void> {
+    this.resolve(undefined);
+  }
+
+  async live(recorded: readonly OperationEvent[]): Promise<void> {
+    const set = recorded.find((event) => event.kind === 'timer.set');
+    let wakeAt = set?.wakeAt;
+    if (wakeAt === undefined) {
+      wakeAt = this.host.now() + this.durationMs;
+      await this.host.journal.append([
+        { kind: 'timer.set', position: this.position, name: this.name, wakeAt },
+      ]);
+      crashPoint('during-timer', this.name);
+    }
+    if (this.host.now() >= wakeAt) return this.fire();
+    this.host.wait(this, { wakeAt }, () => this.fire());
+  }
+
+  private fire(): Promise<void> {
+    return this.host.journal.append([{ kind: 'timer.fired', position: this.position, name: this.name }], [], {
+      after: () => this.host.deliver(() => this.resolve(undefined)),
+    });
+  }
+}

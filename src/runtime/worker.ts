@@ -1,0 +1,174 @@
+import type { ClaimedRun, Store } from '../core/store.js';
+import { type ExecutionOutcome, RunExecution } from './run-execution.js';
+import { WakeSchedule } from './wake-schedule.js';
+import { deadLocalWorkers } from './worker-identity.js';
+import type { WorkflowRegistry } from './workflow-registry.js';
+
+export interface WorkerOptions {
+  readonly workerId: string;
+  /** Runs executed at once. Default 32. */
+  readonly concurrency: number;
+  /** How long a claim lasts without a heartbeat. Default 30 s; heartbeats every third of it. */
+  readonly leaseMs: number;
+  /** How often to look for runnable runs when nothing tells us sooner. Default 250 ms. */
+  readonly pollMs: number;
+  /** How long a cancelled run's running steps get to return before it is recorded as cancelled. */
+  readonly cancelGraceMs: number;
+  readonly clock: () => number;
+}
+
+export type RunKey = `${string}/${string}`;
+
+export function runKey(tenantId: string, runId: string): RunKey {
+  return `${tenantId}/${runId}`;
+}
+
+/**
+ * Claims runnable runs from the store and executes them, up to `concurrency` at a time, renewing their
+ * leases while they run. A run that blocks is suspended and forgotten; the worker remembers only when
+ * to look again (its wake time), and the store remembers everything else.
+ */
+export class Worker {
+  private readonly active = new Map<RunKey, RunExecution>();
+  private readonly wakes: WakeSchedule;
+  private running = false;
+  private poked = false;
+  private wakeLoop: (() => void) | undefined;
+  private loopDone: Promise<void> = Promise.resolve();
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: WorkflowRegistry,
+    private readonly options: WorkerOptions,
+    private readonly onSettled: (run: ClaimedRun, outcome: ExecutionOutcome) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.wakes = new WakeSchedule(options.clock, () => this.poke());
+  }
+
+  get activeRuns(): number {
+    return this.active.size;
+  }
+
+  /** Starts claiming, after making the runs of dead local workers claimable at once. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const dead = deadLocalWorkers(await this.store.leaseOwners());
+    if (dead.length > 0) await this.store.expireLeases(dead, this.options.clock());
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
+    this.heartbeat.unref();
+    this.loopDone = this.loop();
+  }
+
+  /** Asks the worker to look for runnable runs now rather than at its next poll. */
+  poke(): void {
+    this.poked = true;
+    this.wakeLoop?.();
+  }
+
+  /**
+   * Stops claiming, then gives running executions `graceMs` to suspend or finish; those still running
+   * are dropped and their leases released, so another worker takes them over at once.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.poke();
+    await this.loopDone;
+    clearInterval(this.heartbeat);
+    this.wakes.clear();
+    const executions = [...this.active.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.allSettled(executions.map((execution) => execution.outcome)), grace]);
+    clearTimeout(timer);
+    for (const execution of this.active.values()) {
+      execution.lose(new Error('worker stopped'));
+      await this.store.release({ ...execution.run, now: this.options.clock() }).catch(this.onError);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.poked = false;
+      const free = this.options.concurrency - this.active.size;
+      let claimed: ClaimedRun[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.store.claim({
+            workerId: this.options.workerId,
+            leaseMs: this.options.leaseMs,
+            limit: free,
+            now: this.options.clock(),
+            workflows: this.registry.names,
+          });
+        } catch (error) {
+          this.onError(error);
+        }
+        for (const run of claimed) this.launch(run);
+      }
+      if (this.running && !this.poked && (claimed.length < free || free <= 0)) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wakeLoop = undefined;
+        resolve();
+      }
+      this.wakeLoop = done;
+    });
+  }
+
+  private launch(run: ClaimedRun): void {
+    const workflow = this.registry.get(run.workflow);
+    if (workflow === undefined) return; // unreachable: claims are filtered by workflow name
+    const execution = new RunExecution({
+      store: this.store,
+      run,
+      workflow,
+      clock: this.options.clock,
+      workerId: this.options.workerId,
+      cancelGraceMs: this.options.cancelGraceMs,
+      onChildCreated: () => this.poke(),
+    });
+    const key = runKey(run.tenantId, run.runId);
+    this.active.set(key, execution);
+    void execution.execute().then((outcome) => {
+      this.active.delete(key);
+      if (outcome.kind === 'suspended' && outcome.wakeAt !== undefined) this.wakes.at(outcome.wakeAt);
+      if (outcome.kind === 'lost') this.onError(outcome.error);
+      this.onSettled(run, outcome);
+      this.poke();
+    });
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.active.size === 0) return;
+    const executions = [...this.active.values()];
+    try {
+      const states = await this.store.renewLeases({
+        workerId: this.options.workerId,
+        leases: executions.map((execution) => execution.run),
+        leaseMs: this.options.leaseMs,
+        now: this.options.clock(),
+      });
+      for (const state of states) {
+        const execution = this.active.get(runKey(state.tenantId, state.runId));
+        if (execution === undefined) continue;
+        if (!state.held) execution.lose(new Error('lease lost: another worker claimed the run'));
+        else if (state.cancelRequested) execution.cancel('cancel requested');
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}

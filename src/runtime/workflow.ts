@@ -1,0 +1,149 @@
+import type { ZodType } from 'zod';
+import type { Duration } from '../core/duration.js';
+import { CairnError } from '../core/errors.js';
+import type { StepEffect } from '../core/journal-event.js';
+
+/**
+ * What a workflow's code sees. Every method is journaled: on replay after a crash, recorded results
+ * come back without running anything again. Workflow code must be deterministic apart from these
+ * methods: do I/O inside `step`, read time with `now()`, draw randomness with `random()`.
+ */
+export interface WorkflowContext {
+  readonly runId: string;
+  readonly tenantId: string;
+  readonly workflow: string;
+  /** Aborted when the run is cancelled or this worker loses the run. */
+  readonly signal: AbortSignal;
+
+  /** Runs `fn` once and records its result; on replay returns the recorded result without calling it. */
+  step<T>(name: string, fn: (step: StepContext) => T | Promise<T>, options?: StepOptions<T>): Promise<T>;
+  /** A durable timer: the run waits without holding a worker or memory, even across restarts. */
+  sleep(duration: Duration): Promise<void>;
+  /**
+   * Waits for a signal sent with `runtime.signal(runId, name, payload)`. Signals sent before the wait
+   * are kept in the run's inbox and delivered in order. With `timeout`, resolves to `default` when it
+   * passes (or rejects with `signal_timeout` when no default is given).
+   */
+  waitForSignal<T = unknown>(name: string, options?: SignalWaitOptions<T>): Promise<T>;
+  /** Starts another workflow as a child run, and waits durably for its result. */
+  child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
+  /** The current time in epoch milliseconds, recorded so that replay sees the same value. */
+  now(): number;
+  /** A random number in [0, 1), recorded so that replay sees the same value. */
+  random(): number;
+}
+
+/** What a step's function receives. */
+export interface StepContext {
+  /** Stable for this step in this run: the same on every retry and after every recovery. */
+  readonly idempotencyKey: string;
+  readonly attempt: number;
+  /** Aborted when the run is cancelled or this worker loses the run. */
+  readonly signal: AbortSignal;
+  readonly runId: string;
+  readonly tenantId: string;
+}
+
+export interface StepOptions<T> {
+  /**
+   * What running the step twice would do, which decides what happens when a crash leaves its outcome
+   * unknown. `pure` and `idempotent` steps (the default) are run again with the same idempotency key;
+   * a `side-effect` step is reconciled with `reconcile`, or else the run waits for a person.
+   */
+  readonly effect?: StepEffect;
+  readonly retry?: RetryPolicy;
+  /** Asks the outside world whether a side effect with this key already happened, and with what result. */
+  readonly reconcile?: (idempotencyKey: string) => Promise<Reconciliation<T>>;
+}
+
+/** The answer of a step's `reconcile`: whether the effect happened, and its result if it did. */
+export type Reconciliation<T> = { readonly applied: true; readonly result: T } | { readonly applied: false };
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. Default 3 for `pure` and `idempotent` steps, 1 for `side-effect`. */
+  readonly attempts?: number;
+  /** Delay before the second attempt; doubles (by `factor`) each time, up to `maxDelay`. Default 100 ms. */
+  readonly initialDelay?: Duration;
+  readonly factor?: number;
+  readonly maxDelay?: Duration;
+  /** Spread delays randomly between half and all of their value, so retries do not stampede. Default true. */
+  readonly jitter?: boolean;
+  /**
+   * Which errors are worth another attempt. Default: all, except errors with `retryable === false`
+   * (see `NonRetryableError`).
+   */
+  readonly retryIf?: (error: unknown) => boolean;
+}
+
+export interface SignalWaitOptions<T> {
+  readonly timeout?: Duration;
+  readonly default?: T;
+}
+
+export interface ChildOptions {
+  /** The child's run id. Default: derived from the parent's run id and the call's position. */
+  readonly runId?: string;
+}
+
+/** A step error that retrying cannot fix (bad input, a refusal). Fails the step at once. */
+export class NonRetryableError extends Error {
+  readonly retryable = false;
+  readonly code: string | undefined;
+
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NonRetryableError';
+    this.code = options.code;
+  }
+}
+
+export type WorkflowFunction<I, O> = (ctx: WorkflowContext, input: I) => Promise<O>;
+
+/** A named, durable function. Create with `defineWorkflow`; register with `createRuntime({ workflows })`. */
+export interface Workflow<I = unknown, O = unknown> {
+  readonly name: string;
+  readonly run: WorkflowFunction<I, O>;
+  /** Validates input at `start`, when given. */
+  readonly input: ZodType | undefined;
+}
+
+export interface WorkflowOptions<I> {
+  /** A zod schema checked against the input when a run is started. */
+  readonly input?: ZodType<I>;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * Defines a durable workflow.
+ * @example
+ * const order = defineWorkflow('order', async (ctx, input: { id: string }) => {
+ *   const quote = await ctx.step('quote', () => fetchQuote(input.id));
+ *   await ctx.sleep('30s');
+ *   return quote;
+ * });
+ */
+export function defineWorkflow<I, O>(
+  name: string,
+  run: WorkflowFunction<I, O>,
+  options: WorkflowOptions<I> = {},
+): Workflow<I, O> {
+  assertName(name, 'Workflow name');
+  if (typeof run !== 'function') {
+    throw new CairnError(
+      'invalid_argument',
+      `defineWorkflow('${name}', fn): fn must be an async function (ctx, input) => result.`,
+    );
+  }
+  return Object.freeze({ name, run, input: options.input });
+}
+
+/** Checks a name used in the journal (workflow, step, signal): short, printable, no spaces. */
+export function assertName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new CairnError(
+      'invalid_argument',
+      `${what} ${JSON.stringify(name)} is not valid: use 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit.`,
+    );
+  }
+}
