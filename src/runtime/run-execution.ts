@@ -244,10 +244,8 @@ export class RunExecution implements ContextHost {
     if (this.halted) return;
     const operation = this.operations.get(completion.position);
     if (operation === undefined) {
-      this.nonDeterminism(
-        completion.position,
-        `the journal has ${completion.kind} '${completion.name}' there, but the code has not called it`,
-      );
+      const { kind, name } = recordedIdentity(this.history.at(completion.position)!);
+      this.nonDeterminism(completion.position, `the journal has ${kind} '${name}' there, but the code has not called it`);
       return;
     }
     await operation.replay(completion);

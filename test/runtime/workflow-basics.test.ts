@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow } from '../../src/runtime/workflow.js';
 import { testRuntime } from '../support/test-runtime.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('workflows', () => {
   it('runs steps and returns the result', async () => {
@@ -56,11 +57,3 @@ describe('workflows', () => {
     expect(await handle.result()).toBe(6);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
