@@ -245,7 +245,10 @@ export class RunExecution implements ContextHost {
     const operation = this.operations.get(completion.position);
     if (operation === undefined) {
       const { kind, name } = recordedIdentity(this.history.at(completion.position)!);
-      this.nonDeterminism(completion.position, `the journal has ${kind} '${name}' there, but the code has not called it`);
+      this.nonDeterminism(
+        completion.position,
+        `the journal has ${kind} '${name}' there, but the code has not called it`,
+      );
       return;
     }
     await operation.replay(completion);

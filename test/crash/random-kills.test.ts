@@ -39,7 +39,7 @@ describe('recovery from SIGKILL at random moments', () => {
         const key = `default:order-${i}`;
         const run = await store.getRun('default', `order-${i}`);
         expect(run?.status, `order-${i}: ${run?.attention ?? ''}`).toBe('completed');
-        const result = (run?.result as { inline: Record<string, unknown> }).inline;
+        const result = (run!.result as { inline: Record<string, unknown> }).inline;
         expect(result).toMatchObject({ quote: i * 2, approved: true, label: `label-order-${i}` });
         expect(ledger.count('applied', `${key}:1`), `reserve of order-${i}`).toBe(1);
         expect(ledger.count('charges', `${key}:2`), `charge of order-${i}`).toBe(1);

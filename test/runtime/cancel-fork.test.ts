@@ -37,7 +37,9 @@ describe('cancel', () => {
     );
     const rt = await testRuntime([wf], { worker: { pollMs: 20, leaseMs: 300 } });
     const handle = await rt.start(wf, undefined, { runId: 'ls' });
-    await waitFor(async () => (await rt.inspect('ls')).events.some(({ event }) => event.kind === 'step.started'));
+    await waitFor(async () =>
+      (await rt.inspect('ls')).events.some(({ event }) => event.kind === 'step.started'),
+    );
     await rt.cancel('ls');
     await expect(handle.result()).rejects.toSatisfy((error) => isCairnError(error, 'run_cancelled'));
     expect(aborted).toBe(true);
@@ -85,6 +87,8 @@ describe('child runs', () => {
       }
     });
     const rt = await testRuntime([parent, child]);
-    expect(await (await rt.start(parent, undefined)).result()).toBe("child_failed: Child run of 'failing-child' failed: child broke");
+    expect(await (await rt.start(parent, undefined)).result()).toBe(
+      "child_failed: Child run of 'failing-child' failed: child broke",
+    );
   });
 });

@@ -37,8 +37,14 @@ describe('replay', () => {
     };
     const wf = defineWorkflow('parallel', async (ctx) => {
       // Branch one is slow, so branch two's second step is called first and gets the earlier position.
-      const one = (async () => [await ctx.step('slow', step('slow', 60)), await ctx.step('after-slow', step('after-slow', 0))])();
-      const two = (async () => [await ctx.step('fast', step('fast', 0)), await ctx.step('after-fast', step('after-fast', 0))])();
+      const one = (async () => [
+        await ctx.step('slow', step('slow', 60)),
+        await ctx.step('after-slow', step('after-slow', 0)),
+      ])();
+      const two = (async () => [
+        await ctx.step('fast', step('fast', 0)),
+        await ctx.step('after-fast', step('after-fast', 0)),
+      ])();
       const results = await Promise.all([one, two]);
       await ctx.waitForSignal('finish');
       return results;
@@ -136,6 +142,8 @@ describe('replay', () => {
     const second = await testRuntime([v2], { path });
     await second.resume('s');
     await waitFor(async () => (await second.getRun('s'))?.status === 'needs_attention');
-    expect((await second.getRun('s'))?.attention).toMatch(/position 1: the journal has signal 'go' there, but the code finished after 1 operation/);
+    expect((await second.getRun('s'))?.attention).toMatch(
+      /position 1: the journal has signal 'go' there, but the code finished after 1 operation/,
+    );
   });
 });

@@ -44,7 +44,9 @@ describe('signals and timers', () => {
   });
 
   it('a signal that arrives before the timeout wins', async () => {
-    const wf = defineWorkflow('race', async (ctx) => ctx.waitForSignal('go', { timeout: '10s', default: 'late' }));
+    const wf = defineWorkflow('race', async (ctx) =>
+      ctx.waitForSignal('go', { timeout: '10s', default: 'late' }),
+    );
     const rt = await testRuntime([wf]);
     const handle = await rt.start(wf, undefined, { runId: 'race' });
     await waitFor(async () => (await handle.status()).status === 'waiting');

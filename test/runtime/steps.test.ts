@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CairnError, isCairnError } from '../../src/core/errors.js';
+import { type CairnError, isCairnError } from '../../src/core/errors.js';
 import { defineWorkflow, NonRetryableError } from '../../src/runtime/workflow.js';
 import { testRuntime } from '../support/test-runtime.js';
 
@@ -29,7 +29,9 @@ describe('steps', () => {
     ]);
     // Each retry waited for the time its failure recorded; backoff doubles (with jitter).
     for (const failure of failures) {
-      const next = events.find(({ event }) => event.kind === 'step.started' && event.attempt === failure.attempt + 1);
+      const next = events.find(
+        ({ event }) => event.kind === 'step.started' && event.attempt === failure.attempt + 1,
+      );
       expect(next!.at).toBeGreaterThanOrEqual(failure.retryAt!);
     }
   });
@@ -44,11 +46,17 @@ describe('steps', () => {
         });
         return 'charged';
       } catch (error) {
-        return { code: (error as CairnError).code, cause: ((error as CairnError).cause as { code: string }).code };
+        return {
+          code: (error as CairnError).code,
+          cause: ((error as CairnError).cause as { code: string }).code,
+        };
       }
     });
     const rt = await testRuntime([wf]);
-    expect(await (await rt.start(wf, undefined)).result()).toEqual({ code: 'step_failed', cause: 'card_declined' });
+    expect(await (await rt.start(wf, undefined)).result()).toEqual({
+      code: 'step_failed',
+      cause: 'card_declined',
+    });
     expect(attempts).toBe(1);
   });
 
@@ -76,14 +84,21 @@ describe('steps', () => {
 
   it('starts a run once per run id: starting it again returns the same run', async () => {
     let calls = 0;
-    const wf = defineWorkflow('once', async (ctx, input: { n: number }) => ctx.step('count', () => ++calls + input.n));
+    const wf = defineWorkflow('once', async (ctx, input: { n: number }) =>
+      ctx.step('count', () => ++calls + input.n),
+    );
     const rt = await testRuntime([wf]);
-    const [a, b] = await Promise.all([rt.start(wf, { n: 0 }, { runId: 'same' }), rt.start(wf, { n: 0 }, { runId: 'same' })]);
+    const [a, b] = await Promise.all([
+      rt.start(wf, { n: 0 }, { runId: 'same' }),
+      rt.start(wf, { n: 0 }, { runId: 'same' }),
+    ]);
     expect(await a.result()).toBe(1);
     expect(await b.result()).toBe(1);
     expect(calls).toBe(1);
     const other = defineWorkflow('other', async () => 0);
-    await expect(rt.start(other, undefined, { runId: 'same' })).rejects.toThrow(/already exists for workflow 'once'/);
+    await expect(rt.start(other, undefined, { runId: 'same' })).rejects.toThrow(
+      /already exists for workflow 'once'/,
+    );
   });
 
   it('validates input against the workflow schema and names the bad field', async () => {
@@ -92,7 +107,9 @@ describe('steps', () => {
       input: z.object({ id: z.string() }),
     });
     const rt = await testRuntime([wf]);
-    await expect(rt.start(wf, { id: 42 } as never)).rejects.toThrow(/Invalid input for workflow 'typed'.*id/s);
+    await expect(rt.start(wf, { id: 42 } as never)).rejects.toThrow(
+      /Invalid input for workflow 'typed'.*id/s,
+    );
   });
 
   it('rejects bad names and durations with errors that say what is accepted', async () => {
