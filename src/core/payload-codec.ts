@@ -3,8 +3,11 @@ import type { Blob, BlobEncoding } from './blob.js';
 import { CairnError } from './errors.js';
 import type { JsonValue, ValueRef } from './value-ref.js';
 
-/** Values whose JSON is at most this long stay inline in the event that carries them. */
-export const INLINE_LIMIT = 1024;
+/**
+ * Values whose JSON is at most this long stay inline in the event that carries them; longer ones are
+ * blobs. Small enough that an event row fits in one database page without overflow.
+ */
+export const INLINE_LIMIT = 512;
 
 /** A value made ready for the journal: its reference, the blobs to store, and the value as replay will see it. */
 export interface EncodedValue {
@@ -48,7 +51,9 @@ function encodeInto(value: unknown, what: string, blobs: Blob[]): { ref: ValueRe
 
 function encodeWhole(value: unknown, what: string, blobs: Blob[]): { ref: ValueRef; value: unknown } {
   const text = toJsonText(value, what);
-  const normalized = JSON.parse(text) as JsonValue;
+  // A string or a finite number is its own JSON round trip; anything else is normalized by one.
+  const same = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+  const normalized = (same ? value : JSON.parse(text)) as JsonValue;
   if (text.length <= INLINE_LIMIT) return { ref: { inline: normalized }, value: normalized };
   const blob = makeBlob('json', text);
   blobs.push(blob);

@@ -20,6 +20,7 @@ export class DeliveryQueue {
     if (!this.pumping) void this.pump();
   }
 
+  /** Nothing queued or being delivered (the last continuation may still be running: check after a macrotask). */
   get idle(): boolean {
     return !this.pumping && this.queue.length === 0;
   }
@@ -31,7 +32,6 @@ export class DeliveryQueue {
         await nextMacrotask();
         await next();
       }
-      await nextMacrotask();
     } catch (error) {
       this.queue.length = 0;
       this.onError(error);

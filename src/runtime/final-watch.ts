@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { isFinalStatus, type RunRecord } from '../core/run.js';
 import type { Store } from '../core/store.js';
 import { type RunKey, runKey } from './worker.js';
@@ -35,12 +34,12 @@ export class FinalWatch {
       try {
         const run = await this.store.getRun(tenantId, runId);
         if (run === undefined || isFinalStatus(run.status)) return run;
-        const controller = new AbortController();
-        await Promise.race([
-          notified,
-          delay(pollMs, undefined, { signal: controller.signal }).catch(() => undefined),
-        ]);
-        controller.abort();
+        let timer: NodeJS.Timeout | undefined;
+        const polled = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, pollMs);
+        });
+        await Promise.race([notified, polled]);
+        clearTimeout(timer);
         signal?.throwIfAborted();
       } finally {
         waiters.delete(wake);

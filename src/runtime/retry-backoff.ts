@@ -12,7 +12,16 @@ export interface ResolvedRetryPolicy {
   readonly retryIf: (error: unknown) => boolean;
 }
 
-export function resolveRetryPolicy(effect: StepEffect, policy: RetryPolicy = {}): ResolvedRetryPolicy {
+const DEFAULTS = new Map<StepEffect, ResolvedRetryPolicy>();
+
+export function resolveRetryPolicy(effect: StepEffect, policy?: RetryPolicy): ResolvedRetryPolicy {
+  if (policy !== undefined) return resolve(effect, policy);
+  let resolved = DEFAULTS.get(effect);
+  if (resolved === undefined) DEFAULTS.set(effect, (resolved = resolve(effect, {})));
+  return resolved;
+}
+
+function resolve(effect: StepEffect, policy: RetryPolicy): ResolvedRetryPolicy {
   return {
     attempts: Math.max(1, Math.floor(policy.attempts ?? (effect === 'side-effect' ? 1 : 3))),
     initialDelayMs: toMillis(policy.initialDelay ?? 100, 'retry initialDelay'),

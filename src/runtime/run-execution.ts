@@ -287,7 +287,9 @@ export class RunExecution implements ContextHost {
 
   /** After everything pending has had its turn: finish, suspend, or keep going. */
   private scheduleQuiescenceCheck(): void {
-    if (this.quiescenceCheck !== undefined || this.halted) return;
+    // Every way to become quiescent (last operation done, deliveries drained, workflow settled, a
+    // wait registered) calls this again, so there is no need to schedule while work is pending.
+    if (this.quiescenceCheck !== undefined || this.halted || this.inflight.size > 0 || !this.deliveries.idle) return;
     this.quiescenceCheck = setImmediate(() => {
       this.quiescenceCheck = undefined;
       if (this.halted || !this.live || this.inflight.size > 0 || !this.deliveries.idle) return;

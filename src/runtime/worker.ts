@@ -36,6 +36,8 @@ export class Worker {
   private wakeLoop: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** The last claim filled every free slot, so more runs may be waiting. */
+  private wasFull = false;
 
   constructor(
     private readonly store: Store,
@@ -111,6 +113,7 @@ export class Worker {
         }
         for (const run of claimed) this.launch(run);
       }
+      this.wasFull = free <= 0 || claimed.length === free;
       if (this.running && !this.poked && (claimed.length < free || free <= 0)) await this.idle();
     }
   }
@@ -147,7 +150,11 @@ export class Worker {
       if (outcome.kind === 'suspended' && outcome.wakeAt !== undefined) this.wakes.at(outcome.wakeAt);
       if (outcome.kind === 'lost') this.onError(outcome.error);
       this.onSettled(run, outcome);
-      this.poke();
+      // Look again at once if this run may be runnable again, may have woken its parent, or if the
+      // worker was full (runs may be waiting for the freed slot); otherwise the next poll will do.
+      const rewoken = outcome.kind === 'suspended' && outcome.woken;
+      const finished = outcome.kind === 'completed' || outcome.kind === 'failed' || outcome.kind === 'cancelled';
+      if (rewoken || (finished && run.parentRunId !== undefined) || this.wasFull) this.poke();
     });
   }
 

@@ -51,14 +51,14 @@ export function orderWorkflows(ledger: EffectsLedger) {
         retry: { attempts: 20 },
       },
     );
-    const chargeId = await ctx.step(
+    const chargeId = await ctx.step<number>(
       'charge',
       ({ idempotencyKey }) => remote(() => ledger.charge(idempotencyKey)),
       {
         effect: 'side-effect',
         reconcile: async (key) => {
           const id = ledger.findCharge(key);
-          return id === undefined ? { applied: false } : { applied: true, result: id };
+          return id === undefined ? { applied: false as const } : { applied: true as const, result: id };
         },
       },
     );

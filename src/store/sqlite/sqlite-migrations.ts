@@ -17,7 +17,6 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         workflow         TEXT    NOT NULL,
         status           TEXT    NOT NULL,
         parent_run_id    TEXT,
-        last_seq         INTEGER NOT NULL,
         fence            INTEGER NOT NULL DEFAULT 0,
         lease_owner      TEXT,
         available_at     INTEGER,
@@ -33,8 +32,9 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX runs_available ON runs (available_at) WHERE available_at IS NOT NULL;
       CREATE INDEX runs_by_created ON runs (tenant_id, created_at DESC, run_id DESC);
       CREATE INDEX runs_by_parent ON runs (tenant_id, parent_run_id) WHERE parent_run_id IS NOT NULL;
-      CREATE INDEX runs_by_owner ON runs (lease_owner) WHERE lease_owner IS NOT NULL;
 
+      -- One b-tree per event: bodies are small (values over INLINE_LIMIT are blobs). A run's length is
+      -- MAX(seq), not a column of runs, so an append writes no runs row.
       CREATE TABLE events (
         tenant_id TEXT    NOT NULL,
         run_id    TEXT    NOT NULL,
@@ -46,6 +46,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         PRIMARY KEY (tenant_id, run_id, seq)
       ) WITHOUT ROWID;
 
+      -- A rowid table: blobs run to kilobytes, which a WITHOUT ROWID b-tree would push into overflow pages.
       CREATE TABLE blobs (
         tenant_id TEXT    NOT NULL,
         hash      TEXT    NOT NULL,
@@ -53,7 +54,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         size      INTEGER NOT NULL,
         data      TEXT    NOT NULL,
         PRIMARY KEY (tenant_id, hash)
-      ) WITHOUT ROWID;
+      );
 
       CREATE TABLE signals (
         signal_id  INTEGER PRIMARY KEY AUTOINCREMENT,

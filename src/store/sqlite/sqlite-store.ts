@@ -40,6 +40,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** A run's journal length: the journal is the truth, so no counter on `runs` needs updating per append. */
+const LAST_SEQ = '(SELECT MAX(seq) FROM events e WHERE e.tenant_id = runs.tenant_id AND e.run_id = runs.run_id)';
 const LIVE = `('runnable','running','waiting','needs_attention')`;
 const WAKE_STATUS = `CASE WHEN status IN ('waiting','needs_attention') THEN 'runnable' ELSE status END`;
 const WAKE_AT = `CASE WHEN status IN ('waiting','needs_attention','runnable') THEN @now ELSE available_at END`;
@@ -54,6 +56,8 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Runs `work` in a BEGIN IMMEDIATE transaction (the wrapper is built once: building it is not free). */
+  private readonly immediate: <T>(work: () => T) => T;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
@@ -64,21 +68,21 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
     this.db.pragma('foreign_keys = ON');
     applySqliteMigrations(this.db);
+    const transaction = this.db.transaction((work: () => unknown) => work());
+    this.immediate = <T>(work: () => T): T => transaction.immediate(work) as T;
   }
 
   async createRun(request: CreateRunRequest): Promise<CreateRunResult> {
-    return this.db
-      .transaction((): CreateRunResult => {
+    return this.immediate((): CreateRunResult => {
         const inserted = this.sql(
-          `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, last_seq, available_at, created_at, updated_at)
-           VALUES (@tenantId, @runId, @workflow, 'runnable', @parentRunId, @lastSeq, @now, @now, @now)
+          `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, available_at, created_at, updated_at)
+           VALUES (@tenantId, @runId, @workflow, 'runnable', @parentRunId, @now, @now, @now)
            ON CONFLICT DO NOTHING`,
         ).run({
           tenantId: request.tenantId,
           runId: request.runId,
           workflow: request.workflow,
           parentRunId: request.parentRunId ?? null,
-          lastSeq: request.events.length,
           now: request.now,
         });
         if (inserted.changes === 1) {
@@ -86,8 +90,7 @@ export class SqliteStore implements Store {
           this.insertEvents(request.tenantId, request.runId, 0, request.events, request.now);
         }
         return { created: inserted.changes === 1, run: this.mustGetRun(request.tenantId, request.runId) };
-      })
-      .immediate();
+      });
   }
 
   async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
@@ -101,7 +104,7 @@ export class SqliteStore implements Store {
     if (query.parentRunId !== undefined) where.push('parent_run_id = @parentRunId');
     if (query.before !== undefined) where.push('(created_at, run_id) < (@beforeCreatedAt, @beforeRunId)');
     const rows = this.sql(
-      `SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, run_id DESC LIMIT @limit`,
+      `SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, run_id DESC LIMIT @limit`,
     ).all({
       tenantId: query.tenantId,
       status: query.status === undefined ? null : JSON.stringify(query.status),
@@ -126,10 +129,10 @@ export class SqliteStore implements Store {
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
-    return this.db
-      .transaction((): AppendResult => {
+    return this.immediate((): AppendResult => {
         const run = this.sql(
-          'SELECT last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs WHERE tenant_id = ? AND run_id = ?',
+          `SELECT ${LAST_SEQ} AS last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs
+           WHERE tenant_id = ? AND run_id = ?`,
         ).get(request.tenantId, request.runId) as
           | Pick<RunRow, 'last_seq' | 'fence' | 'lease_owner' | 'cancel_requested' | 'parent_run_id'>
           | undefined;
@@ -145,20 +148,12 @@ export class SqliteStore implements Store {
         this.insertEvents(request.tenantId, request.runId, request.expectedSeq, request.events, request.now);
         const lastSeq = request.expectedSeq + request.events.length;
         const outcome = request.outcome;
-        if (outcome === undefined) {
-          this.sql('UPDATE runs SET last_seq = ?, updated_at = ? WHERE tenant_id = ? AND run_id = ?').run(
-            lastSeq,
-            request.now,
-            request.tenantId,
-            request.runId,
-          );
-        } else {
+        if (outcome !== undefined) {
           this.sql(
-            `UPDATE runs SET last_seq = @lastSeq, status = @status, result = @result, error = @error, attention = NULL,
+            `UPDATE runs SET status = @status, result = @result, error = @error, attention = NULL,
                lease_owner = NULL, available_at = NULL, updated_at = @now
              WHERE tenant_id = @tenantId AND run_id = @runId`,
           ).run({
-            lastSeq,
             status: outcome.status,
             result: outcome.status === 'completed' ? JSON.stringify(outcome.result) : null,
             error: outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
@@ -169,12 +164,11 @@ export class SqliteStore implements Store {
           if (run.parent_run_id !== null) this.wake(request.tenantId, run.parent_run_id, request.now);
         }
         return { lastSeq, cancelRequested: run.cancel_requested === 1 };
-      })
-      .immediate();
+      });
   }
 
   async putBlobs(tenantId: string, blobs: readonly Blob[]): Promise<void> {
-    this.db.transaction(() => this.insertBlobs(tenantId, blobs)).immediate();
+    this.immediate(() => this.insertBlobs(tenantId, blobs));
   }
 
   async getBlobs(tenantId: string, hashes: readonly string[]): Promise<Map<string, Blob>> {
@@ -191,29 +185,38 @@ export class SqliteStore implements Store {
 
   async claim(request: ClaimRequest): Promise<ClaimedRun[]> {
     const filters = ['available_at <= @now'];
-    if (request.workflows !== undefined)
-      filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
+    if (request.workflows !== undefined) filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
     if (request.only !== undefined) filters.push('tenant_id = @onlyTenant AND run_id = @onlyRun');
-    const rows = this.db
-      .transaction(
-        () =>
-          this.sql(
-            `UPDATE runs SET status = 'running', lease_owner = @workerId, available_at = @expiresAt,
-               fence = fence + 1, updated_at = @now
-             WHERE (tenant_id, run_id) IN (
-               SELECT tenant_id, run_id FROM runs WHERE ${filters.join(' AND ')} ORDER BY available_at LIMIT @limit)
-             RETURNING tenant_id, run_id, workflow, parent_run_id, fence, last_seq, wake_seq, cancel_requested`,
-          ).all({
-            workerId: request.workerId,
-            expiresAt: request.now + request.leaseMs,
-            now: request.now,
-            limit: request.limit,
-            workflows: request.workflows === undefined ? null : JSON.stringify(request.workflows),
-            onlyTenant: request.only?.tenantId ?? null,
-            onlyRun: request.only?.runId ?? null,
-          }) as RunRow[],
-      )
-      .immediate();
+    // Find candidates without a write lock; the UPDATE re-checks each one, so a run another process
+    // claimed in between is simply skipped.
+    const candidates = this.sql(
+      `SELECT tenant_id, run_id FROM runs WHERE ${filters.join(' AND ')} ORDER BY available_at LIMIT @limit`,
+    ).all({
+      now: request.now,
+      limit: request.limit,
+      workflows: request.workflows === undefined ? null : JSON.stringify(request.workflows),
+      onlyTenant: request.only?.tenantId ?? null,
+      onlyRun: request.only?.runId ?? null,
+    }) as Pick<RunRow, 'tenant_id' | 'run_id'>[];
+    if (candidates.length === 0) return [];
+    const take = this.sql(
+      `UPDATE runs SET status = 'running', lease_owner = @workerId, available_at = @expiresAt,
+         fence = fence + 1, updated_at = @now
+       WHERE tenant_id = @tenantId AND run_id = @runId AND available_at <= @now
+       RETURNING tenant_id, run_id, workflow, parent_run_id, fence, wake_seq, cancel_requested, ${LAST_SEQ} AS last_seq`,
+    );
+    const rows = this.immediate(() =>
+      candidates.flatMap((candidate) => {
+        const row = take.get({
+          tenantId: candidate.tenant_id,
+          runId: candidate.run_id,
+          workerId: request.workerId,
+          expiresAt: request.now + request.leaseMs,
+          now: request.now,
+        }) as RunRow | undefined;
+        return row === undefined ? [] : [row];
+      }),
+    );
     return rows.map((row) => ({
       tenantId: row.tenant_id,
       runId: row.run_id,
@@ -232,25 +235,23 @@ export class SqliteStore implements Store {
        WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner = @workerId
        RETURNING cancel_requested`,
     );
-    return this.db
-      .transaction(() =>
-        request.leases.map((lease): LeaseState => {
-          const row = renew.get({
-            tenantId: lease.tenantId,
-            runId: lease.runId,
-            fence: lease.fence,
-            workerId: request.workerId,
-            expiresAt: request.now + request.leaseMs,
-          }) as { cancel_requested: number } | undefined;
-          return {
-            tenantId: lease.tenantId,
-            runId: lease.runId,
-            held: row !== undefined,
-            cancelRequested: row?.cancel_requested === 1,
-          };
-        }),
-      )
-      .immediate();
+    return this.immediate(() =>
+      request.leases.map((lease): LeaseState => {
+        const row = renew.get({
+          tenantId: lease.tenantId,
+          runId: lease.runId,
+          fence: lease.fence,
+          workerId: request.workerId,
+          expiresAt: request.now + request.leaseMs,
+        }) as { cancel_requested: number } | undefined;
+        return {
+          tenantId: lease.tenantId,
+          runId: lease.runId,
+          held: row !== undefined,
+          cancelRequested: row?.cancel_requested === 1,
+        };
+      }),
+    );
   }
 
   async suspend(request: SuspendRequest): Promise<SuspendResult> {
@@ -286,28 +287,29 @@ export class SqliteStore implements Store {
   async expireLeases(owners: readonly string[], now: number): Promise<number> {
     return this.sql(
       `UPDATE runs SET available_at = @now
-       WHERE lease_owner IN (SELECT value FROM json_each(@owners)) AND status = 'running'`,
+       WHERE available_at IS NOT NULL AND lease_owner IN (SELECT value FROM json_each(@owners)) AND status = 'running'`,
     ).run({ owners: JSON.stringify(owners), now }).changes;
   }
 
   async leaseOwners(): Promise<string[]> {
-    const rows = this.sql('SELECT DISTINCT lease_owner FROM runs WHERE lease_owner IS NOT NULL').all() as {
+    // Leased runs always have available_at set (their lease expiry), so the partial index finds them.
+    const rows = this.sql(
+      'SELECT DISTINCT lease_owner FROM runs WHERE available_at IS NOT NULL AND lease_owner IS NOT NULL',
+    ).all() as {
       lease_owner: string;
     }[];
     return rows.map((row) => row.lease_owner);
   }
 
   async sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }> {
-    return this.db
-      .transaction(() => {
+    return this.immediate(() => {
         if (!this.wake(request.tenantId, request.runId, request.now)) throw runNotFound(request.runId);
         this.insertBlobs(request.tenantId, request.blobs);
         const inserted = this.sql(
           'INSERT INTO signals (tenant_id, run_id, name, payload, created_at) VALUES (?, ?, ?, ?, ?)',
         ).run(request.tenantId, request.runId, request.name, JSON.stringify(request.payload), request.now);
         return { signalId: Number(inserted.lastInsertRowid) };
-      })
-      .immediate();
+      });
   }
 
   async readSignals(tenantId: string, runId: string, afterId = 0): Promise<StoredSignal[]> {
@@ -384,7 +386,7 @@ export class SqliteStore implements Store {
   }
 
   private findRun(tenantId: string, runId: string): RunRecord | undefined {
-    const row = this.sql('SELECT * FROM runs WHERE tenant_id = ? AND run_id = ?').get(tenantId, runId) as
+    const row = this.sql(`SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE tenant_id = ? AND run_id = ?`).get(tenantId, runId) as
       | RunRow
       | undefined;
     return row === undefined ? undefined : toRunRecord(row);

@@ -1,0 +1,69 @@
+import { defineWorkflow } from '../../dist/index.js';
+
+/**
+ * The benchmark's workload, the same for Cairn and its peers: an agent-like loop where each step is one
+ * model call (a fake model with no latency) and one tool call (returning a fixed 2 KB string), both
+ * appended to a growing message history.
+ */
+export const TOOL_OUTPUT = 'lorem ipsum dolor sit amet, '.repeat(74).slice(0, 2048);
+
+export interface Message {
+  readonly role: 'user' | 'assistant' | 'tool';
+  readonly content: string;
+  readonly toolCalls?: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly args: { readonly i: number };
+  }[];
+  readonly toolCallId?: string;
+}
+
+/** The fake model: reads the history, answers at once with one tool call. */
+export function fakeModel(history: readonly Message[], i: number): Message {
+  if (history.length === 0) throw new Error('empty history');
+  return {
+    role: 'assistant',
+    content: `step ${i}`,
+    toolCalls: [{ id: `call_${i}`, name: 'lookup', args: { i } }],
+  };
+}
+
+/** Called at the start of every step (the model call) with its index; used by the long-run probe. */
+export type StepProbe = (step: number) => void;
+
+export function agentWorkflow(uniqueOutputs = false, probe?: StepProbe) {
+  return defineWorkflow('bench-agent', async (ctx, input: { steps: number }) => {
+    const history: Message[] = [{ role: 'user', content: 'Find the answer.' }];
+    for (let i = 0; i < input.steps; i++) {
+      // A model call changes nothing outside the run: if a crash interrupts it, calling again is safe.
+      const reply = await ctx.step(
+        'model',
+        () => {
+          probe?.(i + 1);
+          return fakeModel(history, i);
+        },
+        { effect: 'pure' },
+      );
+      history.push(reply);
+      const output = await ctx.step('tool', () => toolOutput(i, uniqueOutputs), { effect: 'side-effect' });
+      history.push({ role: 'tool', content: output, toolCallId: `call_${i}` });
+    }
+    return { messages: history.length };
+  });
+}
+
+/** The tool's answer: the fixed 2 KB string, or (to defeat deduplication) one that differs per step. */
+export function toolOutput(i: number, unique: boolean): string {
+  return unique ? `${i} ${TOOL_OUTPUT}`.slice(0, TOOL_OUTPUT.length) : TOOL_OUTPUT;
+}
+
+/** Bytes of model and tool output a run of `steps` steps produces (what it must store at least). */
+export function payloadBytes(steps: number, uniqueOutputs: boolean): number {
+  let total = 0;
+  for (let i = 0; i < steps; i++) {
+    total +=
+      JSON.stringify(fakeModel([{ role: 'user', content: '' }], i)).length +
+      toolOutput(i, uniqueOutputs).length;
+  }
+  return total;
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { createRuntime } from '../../dist/index.js';
+import { agentWorkflow } from './agent-workload.js';
+
+export interface TenStepResult {
+  readonly runs: number;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly stepsPerSecond: number;
+}
+
+/** Sequential 10-step runs, each started and awaited before the next, on a fresh SQLite file. */
+export async function cairnTenStepRuns(options: {
+  dir: string;
+  runs: number;
+  synchronous: 'normal' | 'full';
+}): Promise<TenStepResult> {
+  const workflow = agentWorkflow();
+  const runtime = await createRuntime({
+    store: `sqlite:${join(options.dir, `ten-step-${options.synchronous}.db`)}?synchronous=${options.synchronous}`,
+    workflows: [workflow],
+  });
+  try {
+    // Warm up code paths and prepared statements.
+    for (let i = 0; i < 20; i++) await (await runtime.start(workflow, { steps: 10 })).result();
+    const started = performance.now();
+    for (let i = 0; i < options.runs; i++) await (await runtime.start(workflow, { steps: 10 })).result();
+    const seconds = (performance.now() - started) / 1_000;
+    const steps = options.runs * 10;
+    return { runs: options.runs, steps, seconds, stepsPerSecond: steps / seconds };
+  } finally {
+    await runtime.close();
+  }
+}

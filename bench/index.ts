@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: Cairn and its peers on the same workloads, in one process run, so ratios are
+ * measured side by side on the same machine. Prints one line per figure: `bench: <name> <value> <unit>`.
+ * Set BENCH_QUICK=1 for a smaller, faster run (the figures are then only indicative).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cairnLongRun } from './cairn/long-run.js';
+import { cairnRecovery } from './cairn/recovery.js';
+import { cairnTenStepRuns } from './cairn/ten-step-runs.js';
+import { cairnWaitingRuns } from './cairn/waiting-runs.js';
+import { langGraphLongRun, langGraphTenStepRuns } from './peers/langgraph.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const root = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
+const folder = (name: string) => mkdtempSync(join(root, `${name}-`));
+
+function report(name: string, value: number, unit: string): void {
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 3;
+  console.log(`bench: ${name} ${value.toFixed(digits)} ${unit}`);
+}
+
+try {
+  // 1. Sequential 10-step runs.
+  const tenStepRuns = quick ? 100 : 500;
+  const langgraph = await langGraphTenStepRuns({ dir: folder('langgraph-ten'), runs: quick ? 30 : 100 });
+  const cairn = await cairnTenStepRuns({
+    dir: folder('cairn-ten'),
+    runs: tenStepRuns,
+    synchronous: 'normal',
+  });
+  const cairnFull = await cairnTenStepRuns({
+    dir: folder('cairn-ten-full'),
+    runs: tenStepRuns / 5,
+    synchronous: 'full',
+  });
+  report('langgraph.ten_step.steps_per_s', langgraph.stepsPerSecond, 'steps/s');
+  report('cairn.ten_step.steps_per_s', cairn.stepsPerSecond, 'steps/s');
+  report('cairn.ten_step.vs_langgraph', cairn.stepsPerSecond / langgraph.stepsPerSecond, 'x');
+  report('cairn.ten_step_power_loss_safe.steps_per_s', cairnFull.stepsPerSecond, 'steps/s');
+
+  // 2. One long run: storage and time per step as the history grows.
+  const steps = quick ? 200 : 1_000;
+  const samples = [10, 100, steps];
+  const peerLong = await langGraphLongRun({ dir: folder('langgraph-long'), steps, sampleAt: samples });
+  const long = await cairnLongRun({
+    dir: folder('cairn-long'),
+    steps,
+    sampleAt: samples,
+    uniqueOutputs: false,
+  });
+  const unique = await cairnLongRun({
+    dir: folder('cairn-long-unique'),
+    steps,
+    sampleAt: samples,
+    uniqueOutputs: true,
+  });
+  for (const [name, result] of [
+    ['langgraph', peerLong],
+    ['cairn', long],
+    ['cairn_unique_outputs', unique],
+  ] as const) {
+    for (const step of samples)
+      report(`${name}.long_run.bytes_per_step_at_${step}`, result.bytesPerStepAt[step]!, 'bytes');
+    for (const step of samples)
+      report(`${name}.long_run.ms_per_step_at_${step}`, result.msPerStepAt[step]!, 'ms');
+    report(`${name}.long_run.stored_bytes`, result.storedBytes, 'bytes');
+    report(`${name}.long_run.stored_vs_payload`, result.storedBytes / result.payloadBytes, 'x');
+  }
+  for (const [name, result] of [
+    ['cairn', long],
+    ['cairn_unique_outputs', unique],
+  ] as const) {
+    report(
+      `${name}.long_run.bytes_per_step_${steps}_vs_100`,
+      result.bytesPerStepAt[steps]! / result.bytesPerStepAt[100]!,
+      'x',
+    );
+    report(
+      `${name}.long_run.ms_per_step_${steps}_vs_10`,
+      result.msPerStepAt[steps]! / result.msPerStepAt[10]!,
+      'x',
+    );
+  }
+
+  // 3. Many runs waiting on a signal.
+  const waiting = cairnWaitingRuns({ dir: folder('cairn-waiting'), runs: quick ? 2_000 : 10_000 });
+  report(`cairn.waiting_runs_${waiting.runs}.rss_growth`, waiting.rssGrowthMb, 'MB');
+  report(`cairn.waiting_runs_${waiting.runs}.heap_growth`, waiting.heapGrowthMb, 'MB');
+  report(`cairn.waiting_runs_${waiting.runs}.finish_after_signal`, waiting.secondsToFinishAfterSignal, 's');
+
+  // 4. Recovery of runs in flight when the process is killed.
+  const recovery = await cairnRecovery({ dir: folder('cairn-recovery'), runs: quick ? 200 : 1_000 });
+  report(`cairn.recovery_${recovery.runs}.in_flight_at_kill`, recovery.inFlight, 'runs');
+  report(`cairn.recovery_${recovery.runs}.seconds_to_last_completion`, recovery.secondsToLastCompletion, 's');
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

@@ -1,0 +1,111 @@
+import { type Command, Option } from 'commander';
+import { isFinalStatus } from '../core/run.js';
+import type { StepResolution } from '../runtime/step-resolution.js';
+import type { CliIo } from './cli-io.js';
+import { withCliRuntime } from './open-cli-runtime.js';
+import { parseJson, parsePosition } from './parse-args.js';
+
+interface ResolveOptions {
+  readonly retry?: boolean;
+  readonly complete?: unknown;
+  readonly fail?: string;
+  readonly position?: number;
+}
+
+/** `cairn runs cancel|fork|resolve|resume`: the commands that change a run. */
+export function addRunControlCommands(runs: Command, io: CliIo): void {
+  runs
+    .command('cancel')
+    .description('cancel a run and its children')
+    .argument('<runId>', 'the run to cancel')
+    .option('--reason <text>', 'why, recorded in the journal')
+    .action(async (runId: string, options: { reason?: string }, command: Command) => {
+      await withCliRuntime(command, async (runtime) => {
+        const before = await runtime.getRun(runId);
+        const after = await runtime.cancel(runId, { reason: options.reason });
+        if (before !== undefined && isFinalStatus(before.status)) {
+          io.out(`Run ${runId} is already ${before.status}; nothing to cancel.`);
+        } else if (after.status === 'cancelled') {
+          io.out(`Run ${runId}: cancelled.`);
+        } else {
+          io.out(`Run ${runId}: cancel requested (status ${after.status}).`);
+          io.out('The worker executing it will cancel it at its next journal write or heartbeat.');
+        }
+      });
+    });
+
+  runs
+    .command('fork')
+    .description(
+      'start a new run that reuses the results recorded before a position, and runs live from there',
+    )
+    .argument('<runId>', 'the run to fork')
+    .requiredOption(
+      '--at <position>',
+      'the first position to run live (see the POS column of runs show)',
+      parsePosition,
+    )
+    .option('--run-id <id>', 'the new run id (default: derived from the source run id)')
+    .action(async (runId: string, options: { at: number; runId?: string }, command: Command) => {
+      await withCliRuntime(command, async (runtime) => {
+        const handle = await runtime.fork(runId, { at: options.at, runId: options.runId });
+        const run = await handle.status();
+        io.out(`Forked ${runId} at #${options.at}: new run ${handle.runId}`);
+        io.out(`A worker running workflow '${run.workflow}' will execute it. Follow it with:`);
+        io.out(`  cairn runs show ${handle.runId}`);
+      });
+    });
+
+  runs
+    .command('resolve')
+    .description('settle a side-effect step that a crash left in doubt (the run needs attention)')
+    .argument('<runId>', 'the run whose step to settle')
+    .addOption(
+      new Option('--retry', 'the effect did not happen: run the step again').conflicts(['complete', 'fail']),
+    )
+    .addOption(
+      new Option('--complete <json>', 'the effect happened: record this JSON value as the step result')
+        .argParser(parseJson)
+        .conflicts('fail'),
+    )
+    .addOption(new Option('--fail <message>', 'fail the step with this message; the workflow sees the error'))
+    .option('--position <n>', 'the step to settle (default: the first one waiting)', parsePosition)
+    .action(async (runId: string, options: ResolveOptions, command: Command) => {
+      const resolution = resolutionOf(options);
+      if (resolution === undefined) {
+        command.error('error: say how to resolve the step: --retry, --complete <json> or --fail <message>', {
+          exitCode: 2,
+          code: 'cairn.missingResolution',
+        });
+      }
+      await withCliRuntime(command, async (runtime) => {
+        await runtime.resolve(runId, resolution);
+        const run = await runtime.getRun(runId);
+        const where =
+          options.position === undefined ? 'the first step waiting' : `the step at #${options.position}`;
+        io.out(`Sent '${resolution.action}' for ${where} of run ${runId}.`);
+        io.out(`A worker running workflow '${run?.workflow ?? '?'}' will apply it.`);
+      });
+    });
+
+  runs
+    .command('resume')
+    .description('re-run a run that stopped for attention (after deploying code that matches its journal)')
+    .argument('<runId>', 'the run to resume')
+    .action(async (runId: string, _options: unknown, command: Command) => {
+      await withCliRuntime(command, async (runtime) => {
+        await runtime.resume(runId);
+        const run = await runtime.getRun(runId);
+        io.out(`Run ${runId} woken (status ${run?.status ?? '?'}).`);
+        io.out(`A worker running workflow '${run?.workflow ?? '?'}' will replay it.`);
+      });
+    });
+}
+
+function resolutionOf(options: ResolveOptions): StepResolution | undefined {
+  const { position } = options;
+  if (options.retry === true) return { action: 'retry', position };
+  if ('complete' in options) return { action: 'complete', result: options.complete, position };
+  if (options.fail !== undefined) return { action: 'fail', message: options.fail, position };
+  return undefined;
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import type { CliIo } from './cli-io.js';
+import { withCliRuntime } from './open-cli-runtime.js';
+import { parseJson } from './parse-args.js';
+
+/** `cairn signal <runId> <name> [json]`: sends a signal to a run, for a `ctx.waitForSignal(name)`. */
+export function registerSignalCommand(program: Command, io: CliIo): void {
+  program
+    .command('signal')
+    .description('send a signal to a run; it waits in the run’s inbox until ctx.waitForSignal(name) takes it')
+    .argument('<runId>', 'the run to signal')
+    .argument('<name>', 'the signal name, as the workflow waits for it')
+    .argument('[json]', 'the payload, as JSON (default: null)', parseJson)
+    .action(async (runId: string, name: string, payload: unknown, _options: unknown, command: Command) => {
+      await withCliRuntime(command, async (runtime) => {
+        await runtime.signal(runId, name, payload === undefined ? null : payload);
+        io.out(`Sent signal '${name}' to run ${runId}.`);
+      });
+    });
+}
