@@ -17,7 +17,10 @@ import type { ValueRef } from './value-ref.js';
 export interface Store {
   readonly capabilities: StoreCapabilities;
 
-  /** Creates a run with its first events, or returns the existing run with that id (`created: false`). */
+  /**
+   * Creates a run with its first events, or returns the existing run with that id (`created: false`).
+   * With `leaseTo`, a run it creates is already claimed by that worker (saving a claim round trip).
+   */
   createRun(request: CreateRunRequest): Promise<CreateRunResult>;
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   listRuns(query: RunQuery): Promise<RunRecord[]>;
@@ -74,11 +77,14 @@ export interface CreateRunRequest {
   readonly events: readonly JournalEvent[];
   readonly blobs: readonly Blob[];
   readonly now: number;
+  readonly leaseTo?: { readonly workerId: string; readonly leaseMs: number } | undefined;
 }
 
 export interface CreateRunResult {
   readonly created: boolean;
   readonly run: RunRecord;
+  /** The lease, when the run was created with `leaseTo`. */
+  readonly claimed?: ClaimedRun | undefined;
 }
 
 export interface RunQuery {

@@ -1,5 +1,5 @@
 import { CairnError } from '../core/errors.js';
-import { isFinalStatus } from '../core/run.js';
+import { isFinalStatus, type RunOutcome } from '../core/run.js';
 import { serializeError } from '../core/serialized-error.js';
 import type { ClaimedRun, Store } from '../core/store.js';
 import { JournalWriter } from './journal-writer.js';
@@ -23,8 +23,15 @@ export async function cancelClaimedRun(
   deps: CancelDeps,
   run: ClaimedRun,
   reason: string,
-  journal = new JournalWriter(deps.store, run, run.lastSeq, deps.clock, () => undefined),
-): Promise<void> {
+  journal = new JournalWriter(
+    deps.store,
+    run,
+    run.lastSeq,
+    deps.clock,
+    () => undefined,
+    () => undefined,
+  ),
+): Promise<RunOutcome> {
   const children = await deps.store.listRuns({
     tenantId: run.tenantId,
     parentRunId: run.runId,
@@ -34,7 +41,9 @@ export async function cancelClaimedRun(
   for (const child of children)
     await cancelRun(deps, run.tenantId, child.runId, `parent run ${run.runId} was cancelled`);
   const error = serializeError(new CairnError('run_cancelled', `Run ${run.runId} was cancelled: ${reason}.`));
-  await journal.append([{ kind: 'run.cancelled', reason }], [], { outcome: { status: 'cancelled', error } });
+  const outcome: RunOutcome = { status: 'cancelled', error };
+  await journal.append([{ kind: 'run.cancelled', reason }], [], { outcome });
+  return outcome;
 }
 
 /**

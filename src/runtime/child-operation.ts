@@ -69,27 +69,20 @@ export class ChildOperation extends Operation {
     this.host.wait(this, {});
   }
 
-  private finish(childRunId: string, run: RunRecord & { status: FinalRunStatus }): Promise<void> {
+  private async finish(childRunId: string, run: RunRecord & { status: FinalRunStatus }): Promise<void> {
     const outcome: EventOf<'child.completed'>['outcome'] =
       run.status === 'completed'
         ? { status: 'completed', result: run.result ?? { undefined: true } }
         : { status: run.status, error: run.error ?? { name: 'Error', message: `Child run ${run.status}` } };
-    return this.host.journal.append(
-      [{ kind: 'child.completed', position: this.position, name: this.name, childRunId, outcome }],
-      [],
-      {
-        after: () =>
-          this.host.deliver(() =>
-            this.replay({
-              kind: 'child.completed',
-              position: this.position,
-              name: this.name,
-              childRunId,
-              outcome,
-            }),
-          ),
-      },
-    );
+    const event: EventOf<'child.completed'> = {
+      kind: 'child.completed',
+      position: this.position,
+      name: this.name,
+      childRunId,
+      outcome,
+    };
+    this.host.journal.defer(event);
+    this.host.deliver(() => this.replay(event));
   }
 
   private failure(status: 'failed' | 'cancelled', error: SerializedError): CairnError {

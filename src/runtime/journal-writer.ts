@@ -9,13 +9,20 @@ import type { LeaseRef, Store } from '../core/store.js';
  * number and the lease's fence. `after` callbacks run in the same order, right after their append
  * commits: that is how results reach the workflow in journal order.
  *
- * Values recorded synchronously (`ctx.now()`, `ctx.random()`) are buffered and committed with the next
- * append. That is safe: until something is committed, nothing outside the run can have seen them.
+ * Deferred events are committed with the next append, or at the end of the current event-loop turn,
+ * whichever comes first. They are the facts whose loss in a crash costs nothing but a repeat: values
+ * recorded by `ctx.now()` / `ctx.random()`, results of steps that may safely run again (`pure`,
+ * `idempotent`), fired timers, received signals, finished children. Every append that lets something
+ * leave the process (a step's intent, a child run, a wait, the run's end) commits them first, so nothing
+ * outside the run ever depends on a fact the journal could lose.
  */
 export class JournalWriter {
   private lastSeq: number;
   private tail: Promise<unknown> = Promise.resolve();
-  private buffered: JournalEvent[] = [];
+  private deferred: JournalEvent[] = [];
+  private deferredBlobs: Blob[] = [];
+  private onDeferredCommit: (() => void)[] = [];
+  private flushScheduled = false;
   private failure: unknown;
 
   constructor(
@@ -24,48 +31,49 @@ export class JournalWriter {
     lastSeq: number,
     private readonly clock: () => number,
     private readonly onCancelRequested: () => void,
+    private readonly onFailure: (error: unknown) => void,
   ) {
     this.lastSeq = lastSeq;
   }
 
-  /** Buffers an event to be committed with the next append. */
-  buffer(event: JournalEvent): void {
-    this.buffered.push(event);
+  /** Defers an event (see the class comment); `onCommit` runs once it is committed. */
+  defer(event: JournalEvent, blobs: readonly Blob[] = [], onCommit?: () => void): void {
+    this.deferred.push(event);
+    if (blobs.length > 0) this.deferredBlobs.push(...blobs);
+    if (onCommit !== undefined) this.onDeferredCommit.push(onCommit);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (this.deferred.length > 0) this.flush().catch(this.onFailure);
+      });
+    }
   }
 
-  /** Commits `events` (after any buffered ones), then runs `after`. Rejects for good once any append failed. */
+  /** Drops deferred events: used when the run stops because its code no longer matches the journal. */
+  discardDeferred(): void {
+    this.deferred = [];
+    this.deferredBlobs = [];
+    this.onDeferredCommit = [];
+  }
+
+  /** True while deferred events wait to be committed. */
+  get hasDeferred(): boolean {
+    return this.deferred.length > 0;
+  }
+
+  /** Commits deferred events, then `events`, then runs `after`. Rejects for good once any append failed. */
   append(
     events: readonly JournalEvent[],
     blobs: readonly Blob[] = [],
     options: { outcome?: RunOutcome; after?: () => void } = {},
   ): Promise<void> {
-    const next = this.tail.then(async () => {
-      if (this.failure !== undefined) throw this.failure;
-      const batch = this.buffered.length === 0 ? events : [...this.buffered, ...events];
-      this.buffered = [];
-      if (batch.length === 0 && options.outcome === undefined) return options.after?.();
-      try {
-        const result = await this.store.append({
-          ...this.lease,
-          expectedSeq: this.lastSeq,
-          events: batch,
-          blobs,
-          now: this.clock(),
-          outcome: options.outcome,
-        });
-        this.lastSeq = result.lastSeq;
-        if (result.cancelRequested) this.onCancelRequested();
-      } catch (error) {
-        this.failure = error;
-        throw error;
-      }
-      options.after?.();
-    });
+    const next = this.tail.then(() => this.commit(events, blobs, options));
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  /** Commits whatever is buffered. */
+  /** Commits whatever is deferred. */
   flush(): Promise<void> {
     return this.append([]);
   }
@@ -75,7 +83,38 @@ export class JournalWriter {
     return this.tail;
   }
 
-  get broken(): boolean {
-    return this.failure !== undefined;
+  private async commit(
+    events: readonly JournalEvent[],
+    blobs: readonly Blob[],
+    options: { outcome?: RunOutcome; after?: () => void },
+  ): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    const batch = this.deferred.length === 0 ? events : [...this.deferred, ...events];
+    const batchBlobs = this.deferredBlobs.length === 0 ? blobs : [...this.deferredBlobs, ...blobs];
+    const committed = this.onDeferredCommit;
+    this.deferred = [];
+    this.deferredBlobs = [];
+    this.onDeferredCommit = [];
+    if (batch.length > 0 || options.outcome !== undefined) {
+      try {
+        const result = await this.store.append({
+          tenantId: this.lease.tenantId,
+          runId: this.lease.runId,
+          fence: this.lease.fence,
+          expectedSeq: this.lastSeq,
+          events: batch,
+          blobs: batchBlobs,
+          now: this.clock(),
+          outcome: options.outcome,
+        });
+        this.lastSeq = result.lastSeq;
+        if (result.cancelRequested) this.onCancelRequested();
+      } catch (error) {
+        this.failure = error;
+        throw error;
+      }
+    }
+    for (const callback of committed) callback();
+    options.after?.();
   }
 }

@@ -16,8 +16,10 @@ const DEFAULTS = new Map<StepEffect, ResolvedRetryPolicy>();
 
 export function resolveRetryPolicy(effect: StepEffect, policy?: RetryPolicy): ResolvedRetryPolicy {
   if (policy !== undefined) return resolve(effect, policy);
-  let resolved = DEFAULTS.get(effect);
-  if (resolved === undefined) DEFAULTS.set(effect, (resolved = resolve(effect, {})));
+  const cached = DEFAULTS.get(effect);
+  if (cached !== undefined) return cached;
+  const resolved = resolve(effect, {});
+  DEFAULTS.set(effect, resolved);
   return resolved;
 }
 

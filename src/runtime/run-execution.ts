@@ -1,6 +1,6 @@
 import type { Blob } from '../core/blob.js';
 import { CairnError, isCairnError } from '../core/errors.js';
-import type { JournalEvent } from '../core/journal-event.js';
+import type { JournalEvent, StoredEvent } from '../core/journal-event.js';
 import { decodeValue, encodeValue } from '../core/payload-codec.js';
 import type { RunOutcome } from '../core/run.js';
 import { serializeError } from '../core/serialized-error.js';
@@ -22,7 +22,7 @@ import { createWorkflowContext } from './workflow-context.js';
 
 /** How one execution of a run ended, from the worker's point of view. */
 export type ExecutionOutcome =
-  | { readonly kind: 'completed' | 'failed' | 'cancelled' }
+  | { readonly kind: 'finished'; readonly outcome: RunOutcome }
   | { readonly kind: 'suspended'; readonly wakeAt: number | undefined; readonly woken: boolean }
   | { readonly kind: 'needs_attention'; readonly reason: string }
   | { readonly kind: 'lost'; readonly error: unknown };
@@ -36,6 +36,8 @@ export interface RunExecutionDeps {
   /** How long a cancelled run waits for its running steps to return before it is recorded as cancelled. */
   readonly cancelGraceMs: number;
   readonly onChildCreated: () => void;
+  /** The run's journal, when the caller already has it (a run it just created). */
+  readonly events?: readonly StoredEvent[] | undefined;
 }
 
 type Settlement =
@@ -79,8 +81,13 @@ export class RunExecution implements ContextHost {
     this.outcome = new Promise((resolve) => {
       this.finish = resolve;
     });
-    this.journal = new JournalWriter(deps.store, deps.run, deps.run.lastSeq, deps.clock, () =>
-      this.cancel('cancel requested'),
+    this.journal = new JournalWriter(
+      deps.store,
+      deps.run,
+      deps.run.lastSeq,
+      deps.clock,
+      () => this.cancel('cancel requested'),
+      (error) => this.fail(error),
     );
     this.deliveries = new DeliveryQueue(
       (error) => this.fail(error),
@@ -103,7 +110,7 @@ export class RunExecution implements ContextHost {
         this.cancel('cancel requested');
         return this.outcome;
       }
-      const events = await this.store.readEvents(this.run.tenantId, this.run.runId);
+      const events = this.deps.events ?? (await this.store.readEvents(this.run.tenantId, this.run.runId));
       this.history = new ReplayHistory(this.run.runId, events);
       for (const id of this.history.consumedSignals) this.consumedSignals.add(id);
       const input = await this.decode(this.history.started.input);
@@ -156,7 +163,7 @@ export class RunExecution implements ContextHost {
     const recorded = this.history.at(position)?.[0];
     if (recorded?.kind === 'value.recorded') return recorded.value;
     const value = fresh();
-    this.journal.buffer({ kind: 'value.recorded', position, name, value });
+    this.journal.defer({ kind: 'value.recorded', position, name, value });
     return value;
   }
 
@@ -222,7 +229,7 @@ export class RunExecution implements ContextHost {
     void this.settleInflight(this.deps.cancelGraceMs)
       .then(() => cancelClaimedRun(this.deps, this.run, reason, this.journal))
       .then(
-        () => this.finish({ kind: 'cancelled' }),
+        (outcome) => this.finish({ kind: 'finished', outcome }),
         (error: unknown) => this.finish({ kind: 'lost', error }),
       );
   }
@@ -289,7 +296,8 @@ export class RunExecution implements ContextHost {
   private scheduleQuiescenceCheck(): void {
     // Every way to become quiescent (last operation done, deliveries drained, workflow settled, a
     // wait registered) calls this again, so there is no need to schedule while work is pending.
-    if (this.quiescenceCheck !== undefined || this.halted || this.inflight.size > 0 || !this.deliveries.idle) return;
+    if (this.quiescenceCheck !== undefined || this.halted || this.inflight.size > 0 || !this.deliveries.idle)
+      return;
     this.quiescenceCheck = setImmediate(() => {
       this.quiescenceCheck = undefined;
       if (this.halted || !this.live || this.inflight.size > 0 || !this.deliveries.idle) return;
@@ -311,7 +319,7 @@ export class RunExecution implements ContextHost {
     const ending = this.ending(settlement);
     try {
       await this.journal.append([ending.event], ending.blobs, { outcome: ending.outcome });
-      this.finish({ kind: ending.outcome.status });
+      this.finish({ kind: 'finished', outcome: ending.outcome });
     } catch (error) {
       this.finish({ kind: 'lost', error });
     }
@@ -384,6 +392,7 @@ export class RunExecution implements ContextHost {
   private stopForAttention(error: CairnError): void {
     if (this.halted) return;
     this.halt(error);
+    this.journal.discardDeferred();
     void this.settleInflight(this.deps.cancelGraceMs)
       .then(() =>
         this.store.suspend({

@@ -1,5 +1,5 @@
 import { CairnError, isCairnError } from '../core/errors.js';
-import type { StoredEvent } from '../core/journal-event.js';
+import type { JournalEvent, StoredEvent } from '../core/journal-event.js';
 import { decodeValue, encodeValue } from '../core/payload-codec.js';
 import { DEFAULT_TENANT, isFinalStatus, type RunRecord, type RunStatus } from '../core/run.js';
 import { deserializeError } from '../core/serialized-error.js';
@@ -95,6 +95,7 @@ export class Runtime {
   private readonly tenant: string;
   private readonly clock: () => number;
   private readonly worker: Worker | undefined;
+  private readonly leaseMs: number;
   private readonly finals: FinalWatch;
   private closed = false;
 
@@ -109,6 +110,7 @@ export class Runtime {
     this.finals = new FinalWatch(store);
     const settings = options.worker === false ? undefined : (options.worker ?? {});
     this.workerId = settings?.workerId ?? newWorkerId();
+    this.leaseMs = positive(settings?.leaseMs ?? 30_000, 'worker.leaseMs');
     const onError = options.onError ?? reportError;
     this.worker =
       settings === undefined
@@ -119,12 +121,17 @@ export class Runtime {
             {
               workerId: this.workerId,
               concurrency: positive(settings.concurrency ?? 32, 'worker.concurrency'),
-              leaseMs: positive(settings.leaseMs ?? 30_000, 'worker.leaseMs'),
+              leaseMs: this.leaseMs,
               pollMs: positive(settings.pollMs ?? 250, 'worker.pollMs'),
               cancelGraceMs: settings.cancelGraceMs ?? 10_000,
               clock: this.clock,
             },
-            (run) => this.finals.notify(run.tenantId, run.runId),
+            (run, outcome) =>
+              this.finals.notify(
+                run.tenantId,
+                run.runId,
+                outcome.kind === 'finished' ? outcome.outcome : undefined,
+              ),
             (error) => {
               if (!isCairnError(error) || error.kind !== 'interruption') onError(error);
             },
@@ -152,13 +159,18 @@ export class Runtime {
     assertRunId(runId);
     const checked = this.validateInput(workflow, input);
     const encoded = encodeValue(checked, `The input of workflow '${workflow.name}'`);
-    const { run } = await this.store.createRun({
+    const now = this.clock();
+    const started: JournalEvent = { kind: 'run.started', workflow: workflow.name, input: encoded.ref };
+    // When this runtime's worker can run it now, create the run already claimed and hand it over.
+    const adopt = this.worker?.canAdopt(workflow.name) === true;
+    const { run, claimed } = await this.store.createRun({
       tenantId,
       runId,
       workflow: workflow.name,
-      events: [{ kind: 'run.started', workflow: workflow.name, input: encoded.ref }],
+      events: [started],
       blobs: encoded.blobs,
-      now: this.clock(),
+      now,
+      leaseTo: adopt ? { workerId: this.workerId, leaseMs: this.leaseMs } : undefined,
     });
     if (run.workflow !== workflow.name) {
       throw new CairnError(
@@ -166,7 +178,8 @@ export class Runtime {
         `Run ${runId} already exists for workflow '${run.workflow}', not '${workflow.name}'. Choose another run id.`,
       );
     }
-    this.worker?.poke();
+    if (claimed !== undefined) this.worker?.adopt(claimed, [{ seq: 1, at: now, event: started }]);
+    else this.worker?.poke();
     return this.handle<O>(runId, options);
   }
 
@@ -315,16 +328,13 @@ export class Runtime {
   }
 
   private async result<O>(tenantId: string, runId: string, signal: AbortSignal | undefined): Promise<O> {
-    const run = await this.finals.untilFinal(tenantId, runId, signal);
-    if (run === undefined) throw notFound(runId);
-    if (run.status === 'completed')
-      return (await this.decode(run.result ?? { undefined: true }, { tenant: tenantId })) as O;
-    const cause = run.error === undefined ? undefined : deserializeError(run.error);
-    if (run.status === 'cancelled')
+    const outcome = await this.finals.untilFinal(tenantId, runId, signal);
+    if (outcome === undefined) throw notFound(runId);
+    if (outcome.status === 'completed') return (await this.decode(outcome.result, { tenant: tenantId })) as O;
+    const cause = deserializeError(outcome.error);
+    if (outcome.status === 'cancelled')
       throw new CairnError('run_cancelled', `Run ${runId} was cancelled.`, { cause });
-    throw new CairnError('run_failed', `Run ${runId} failed: ${run.error?.message ?? 'unknown error'}`, {
-      cause,
-    });
+    throw new CairnError('run_failed', `Run ${runId} failed: ${outcome.error.message}`, { cause });
   }
 
   private async sendSignal(tenantId: string, runId: string, name: string, payload: unknown): Promise<void> {

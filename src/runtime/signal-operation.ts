@@ -48,32 +48,23 @@ export class SignalOperation extends Operation {
     if (signal === undefined) return false;
     crashPoint('during-signal', this.name);
     const payload = await this.host.decode(signal.payload);
-    await this.host.journal.append(
-      [
-        {
-          kind: 'signal.received',
-          position: this.position,
-          name: this.name,
-          signalId: signal.signalId,
-          payload: signal.payload,
-        },
-      ],
-      [],
-      { after: () => this.host.deliver(() => this.resolve(payload)) },
-    );
+    const { signalId } = signal;
+    this.host.journal.defer({
+      kind: 'signal.received',
+      position: this.position,
+      name: this.name,
+      signalId,
+      payload: signal.payload,
+    });
+    this.host.deliver(() => this.resolve(payload));
     return true;
   }
 
   /** The deadline passed; a signal that arrived meanwhile still wins. */
   private async timeout(): Promise<void> {
     if (await this.receive()) return;
-    await this.host.journal.append(
-      [{ kind: 'signal.timed_out', position: this.position, name: this.name }],
-      [],
-      {
-        after: () => this.host.deliver(() => this.timedOut()),
-      },
-    );
+    this.host.journal.defer({ kind: 'signal.timed_out', position: this.position, name: this.name });
+    this.host.deliver(() => this.timedOut());
   }
 
   private timedOut(): void {

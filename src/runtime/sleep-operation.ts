@@ -34,9 +34,8 @@ export class SleepOperation extends Operation {
     this.host.wait(this, { wakeAt }, () => this.fire());
   }
 
-  private fire(): Promise<void> {
-    return this.host.journal.append([{ kind: 'timer.fired', position: this.position, name: this.name }], [], {
-      after: () => this.host.deliver(() => this.resolve(undefined)),
-    });
+  private async fire(): Promise<void> {
+    this.host.journal.defer({ kind: 'timer.fired', position: this.position, name: this.name });
+    this.host.deliver(() => this.resolve(undefined));
   }
 }

@@ -57,6 +57,8 @@ export class StepOperation extends Operation {
   /** Runs attempts from `attempt` on until one succeeds, the policy gives up, or the run stops. */
   private async attempt(first: number): Promise<void> {
     for (let attempt = first; !this.host.stopped; attempt++) {
+      // A pure step records no intent, but what the workflow has seen must be committed before it runs.
+      if (this.effect === 'pure' && this.host.journal.hasDeferred) await this.host.journal.flush();
       if (this.effect !== 'pure') {
         crashPoint('before-intent', this.name);
         await this.host.journal.append([this.started(attempt)]);
@@ -102,16 +104,26 @@ export class StepOperation extends Operation {
     } catch (error) {
       return this.fail(attempt, serializeError(error));
     }
-    await this.host.journal.append(
-      [{ kind: 'step.completed', ...this.identity(attempt), result: encoded.ref, via }],
-      encoded.blobs,
-      {
+    const event: EventOf<'step.completed'> = {
+      kind: 'step.completed',
+      ...this.identity(attempt),
+      result: encoded.ref,
+      via,
+    };
+    const recorded = () => crashPoint('after-result', this.name);
+    if (this.effect === 'side-effect') {
+      // A side effect's result is committed before the workflow sees it: losing it would need a person.
+      return this.host.journal.append([event], encoded.blobs, {
         after: () => {
-          crashPoint('after-result', this.name);
+          recorded();
           this.host.deliver(() => this.resolve(encoded.value));
         },
-      },
-    );
+      });
+    }
+    // Losing this result in a crash only means running the step again, with the same key: defer the
+    // commit to the run's next write (see JournalWriter).
+    this.host.journal.defer(event, encoded.blobs, recorded);
+    this.host.deliver(() => this.resolve(encoded.value));
   }
 
   private async fail(attempt: number, error: SerializedError): Promise<void> {
@@ -134,13 +146,13 @@ export class StepOperation extends Operation {
     if (this.effect !== 'side-effect') {
       if (attempt >= this.policy.attempts) {
         const reason = `the outcome of attempt ${attempt} of ${this.policy.attempts} is unknown after a crash`;
-        this.host.journal.buffer(doubt('exhausted', reason));
+        this.host.journal.defer(doubt('exhausted', reason));
         return this.fail(
           attempt,
           serializeError(new CairnError('step_failed', `Step '${this.name}': ${reason}.`)),
         );
       }
-      this.host.journal.buffer(doubt('retry', `${this.effect} step re-run with the same idempotency key`));
+      this.host.journal.defer(doubt('retry', `${this.effect} step re-run with the same idempotency key`));
       return this.attempt(attempt + 1);
     }
     if (this.options.reconcile !== undefined) return this.reconcile(attempt, doubt);
@@ -164,16 +176,14 @@ export class StepOperation extends Operation {
     try {
       answer = await this.options.reconcile!(this.key);
     } catch (error) {
-      this.host.journal.buffer(doubt('reconcile', `reconcile() failed: ${serializeError(error).message}`));
+      this.host.journal.defer(doubt('reconcile', `reconcile() failed: ${serializeError(error).message}`));
       return this.fail(attempt, serializeError(error));
     }
     if (answer.applied) {
-      this.host.journal.buffer(doubt('reconcile', 'reconcile() found the effect applied'));
+      this.host.journal.defer(doubt('reconcile', 'reconcile() found the effect applied'));
       return this.complete(attempt, answer.result, 'reconcile');
     }
-    this.host.journal.buffer(
-      doubt('reconcile', 'reconcile() found the effect not applied; running it again'),
-    );
+    this.host.journal.defer(doubt('reconcile', 'reconcile() found the effect not applied; running it again'));
     return this.attempt(attempt + 1);
   }
 
@@ -184,7 +194,7 @@ export class StepOperation extends Operation {
 
   private async applyResolution(attempt: number, signal: StoredSignal): Promise<void> {
     const resolution = parseResolution(await this.host.decode(signal.payload));
-    this.host.journal.buffer({
+    this.host.journal.defer({
       kind: 'step.resolved',
       position: this.position,
       name: this.name,

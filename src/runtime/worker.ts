@@ -1,3 +1,4 @@
+import type { StoredEvent } from '../core/journal-event.js';
 import type { ClaimedRun, Store } from '../core/store.js';
 import { type ExecutionOutcome, RunExecution } from './run-execution.js';
 import { WakeSchedule } from './wake-schedule.js';
@@ -131,7 +132,19 @@ export class Worker {
     });
   }
 
-  private launch(run: ClaimedRun): void {
+  /** True if this worker executes `workflow` and has a free slot: `start` may then hand it a new run. */
+  canAdopt(workflow: string): boolean {
+    return (
+      this.running && this.active.size < this.options.concurrency && this.registry.get(workflow) !== undefined
+    );
+  }
+
+  /** Executes a run this worker already holds (created with `leaseTo`), with the journal it was created with. */
+  adopt(run: ClaimedRun, events: readonly StoredEvent[]): void {
+    this.launch(run, events);
+  }
+
+  private launch(run: ClaimedRun, events?: readonly StoredEvent[]): void {
     const workflow = this.registry.get(run.workflow);
     if (workflow === undefined) return; // unreachable: claims are filtered by workflow name
     const execution = new RunExecution({
@@ -142,6 +155,7 @@ export class Worker {
       workerId: this.options.workerId,
       cancelGraceMs: this.options.cancelGraceMs,
       onChildCreated: () => this.poke(),
+      events,
     });
     const key = runKey(run.tenantId, run.runId);
     this.active.set(key, execution);
@@ -153,7 +167,7 @@ export class Worker {
       // Look again at once if this run may be runnable again, may have woken its parent, or if the
       // worker was full (runs may be waiting for the freed slot); otherwise the next poll will do.
       const rewoken = outcome.kind === 'suspended' && outcome.woken;
-      const finished = outcome.kind === 'completed' || outcome.kind === 'failed' || outcome.kind === 'cancelled';
+      const finished = outcome.kind === 'finished';
       if (rewoken || (finished && run.parentRunId !== undefined) || this.wasFull) this.poke();
     });
   }

@@ -41,7 +41,8 @@ export interface SqliteStoreOptions {
 }
 
 /** A run's journal length: the journal is the truth, so no counter on `runs` needs updating per append. */
-const LAST_SEQ = '(SELECT MAX(seq) FROM events e WHERE e.tenant_id = runs.tenant_id AND e.run_id = runs.run_id)';
+const LAST_SEQ =
+  '(SELECT MAX(seq) FROM events e WHERE e.tenant_id = runs.tenant_id AND e.run_id = runs.run_id)';
 const LIVE = `('runnable','running','waiting','needs_attention')`;
 const WAKE_STATUS = `CASE WHEN status IN ('waiting','needs_attention') THEN 'runnable' ELSE status END`;
 const WAKE_AT = `CASE WHEN status IN ('waiting','needs_attention','runnable') THEN @now ELSE available_at END`;
@@ -66,6 +67,10 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
+    // Checkpoint the WAL every ~40 MB rather than every ~4 MB: a checkpoint copies pages and syncs the
+    // file, and doing it less often takes a tenth off every commit. The last connection to close
+    // checkpoints what is left.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.pragma('foreign_keys = ON');
     applySqliteMigrations(this.db);
     const transaction = this.db.transaction((work: () => unknown) => work());
@@ -74,23 +79,42 @@ export class SqliteStore implements Store {
 
   async createRun(request: CreateRunRequest): Promise<CreateRunResult> {
     return this.immediate((): CreateRunResult => {
-        const inserted = this.sql(
-          `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, available_at, created_at, updated_at)
-           VALUES (@tenantId, @runId, @workflow, 'runnable', @parentRunId, @now, @now, @now)
+      const inserted = this.sql(
+        `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, fence, lease_owner, available_at, created_at, updated_at)
+           VALUES (@tenantId, @runId, @workflow, @status, @parentRunId, @fence, @owner, @availableAt, @now, @now)
            ON CONFLICT DO NOTHING`,
-        ).run({
-          tenantId: request.tenantId,
-          runId: request.runId,
-          workflow: request.workflow,
-          parentRunId: request.parentRunId ?? null,
-          now: request.now,
-        });
-        if (inserted.changes === 1) {
-          this.insertBlobs(request.tenantId, request.blobs);
-          this.insertEvents(request.tenantId, request.runId, 0, request.events, request.now);
-        }
-        return { created: inserted.changes === 1, run: this.mustGetRun(request.tenantId, request.runId) };
+      ).run({
+        tenantId: request.tenantId,
+        runId: request.runId,
+        workflow: request.workflow,
+        status: request.leaseTo === undefined ? 'runnable' : 'running',
+        parentRunId: request.parentRunId ?? null,
+        fence: request.leaseTo === undefined ? 0 : 1,
+        owner: request.leaseTo?.workerId ?? null,
+        availableAt: request.now + (request.leaseTo?.leaseMs ?? 0),
+        now: request.now,
       });
+      if (inserted.changes === 1) {
+        this.insertBlobs(request.tenantId, request.blobs);
+        this.insertEvents(request.tenantId, request.runId, 0, request.events, request.now);
+      }
+      const run = this.mustGetRun(request.tenantId, request.runId);
+      if (inserted.changes === 0) return { created: false, run };
+      const claimed =
+        request.leaseTo === undefined
+          ? undefined
+          : {
+              tenantId: run.tenantId,
+              runId: run.runId,
+              workflow: run.workflow,
+              parentRunId: run.parentRunId,
+              fence: 1,
+              lastSeq: run.lastSeq,
+              wakeSeq: 0,
+              cancelRequested: false,
+            };
+      return { created: true, run, claimed };
+    });
   }
 
   async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
@@ -130,41 +154,41 @@ export class SqliteStore implements Store {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     return this.immediate((): AppendResult => {
-        const run = this.sql(
-          `SELECT ${LAST_SEQ} AS last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs
+      const run = this.sql(
+        `SELECT ${LAST_SEQ} AS last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs
            WHERE tenant_id = ? AND run_id = ?`,
-        ).get(request.tenantId, request.runId) as
-          | Pick<RunRow, 'last_seq' | 'fence' | 'lease_owner' | 'cancel_requested' | 'parent_run_id'>
-          | undefined;
-        if (run === undefined) throw runNotFound(request.runId);
-        if (run.fence !== request.fence || run.lease_owner === null) throw staleWriter(request);
-        if (run.last_seq !== request.expectedSeq) {
-          throw new CairnError(
-            'sequence_conflict',
-            `Run ${request.runId} has ${run.last_seq} events, but the writer expected ${request.expectedSeq}; another writer got there first.`,
-          );
-        }
-        this.insertBlobs(request.tenantId, request.blobs);
-        this.insertEvents(request.tenantId, request.runId, request.expectedSeq, request.events, request.now);
-        const lastSeq = request.expectedSeq + request.events.length;
-        const outcome = request.outcome;
-        if (outcome !== undefined) {
-          this.sql(
-            `UPDATE runs SET status = @status, result = @result, error = @error, attention = NULL,
+      ).get(request.tenantId, request.runId) as
+        | Pick<RunRow, 'last_seq' | 'fence' | 'lease_owner' | 'cancel_requested' | 'parent_run_id'>
+        | undefined;
+      if (run === undefined) throw runNotFound(request.runId);
+      if (run.fence !== request.fence || run.lease_owner === null) throw staleWriter(request);
+      if (run.last_seq !== request.expectedSeq) {
+        throw new CairnError(
+          'sequence_conflict',
+          `Run ${request.runId} has ${run.last_seq} events, but the writer expected ${request.expectedSeq}; another writer got there first.`,
+        );
+      }
+      this.insertBlobs(request.tenantId, request.blobs);
+      this.insertEvents(request.tenantId, request.runId, request.expectedSeq, request.events, request.now);
+      const lastSeq = request.expectedSeq + request.events.length;
+      const outcome = request.outcome;
+      if (outcome !== undefined) {
+        this.sql(
+          `UPDATE runs SET status = @status, result = @result, error = @error, attention = NULL,
                lease_owner = NULL, available_at = NULL, updated_at = @now
              WHERE tenant_id = @tenantId AND run_id = @runId`,
-          ).run({
-            status: outcome.status,
-            result: outcome.status === 'completed' ? JSON.stringify(outcome.result) : null,
-            error: outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
-            now: request.now,
-            tenantId: request.tenantId,
-            runId: request.runId,
-          });
-          if (run.parent_run_id !== null) this.wake(request.tenantId, run.parent_run_id, request.now);
-        }
-        return { lastSeq, cancelRequested: run.cancel_requested === 1 };
-      });
+        ).run({
+          status: outcome.status,
+          result: outcome.status === 'completed' ? JSON.stringify(outcome.result) : null,
+          error: outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
+          now: request.now,
+          tenantId: request.tenantId,
+          runId: request.runId,
+        });
+        if (run.parent_run_id !== null) this.wake(request.tenantId, run.parent_run_id, request.now);
+      }
+      return { lastSeq, cancelRequested: run.cancel_requested === 1 };
+    });
   }
 
   async putBlobs(tenantId: string, blobs: readonly Blob[]): Promise<void> {
@@ -185,7 +209,8 @@ export class SqliteStore implements Store {
 
   async claim(request: ClaimRequest): Promise<ClaimedRun[]> {
     const filters = ['available_at <= @now'];
-    if (request.workflows !== undefined) filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
+    if (request.workflows !== undefined)
+      filters.push('workflow IN (SELECT value FROM json_each(@workflows))');
     if (request.only !== undefined) filters.push('tenant_id = @onlyTenant AND run_id = @onlyRun');
     // Find candidates without a write lock; the UPDATE re-checks each one, so a run another process
     // claimed in between is simply skipped.
@@ -303,13 +328,13 @@ export class SqliteStore implements Store {
 
   async sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }> {
     return this.immediate(() => {
-        if (!this.wake(request.tenantId, request.runId, request.now)) throw runNotFound(request.runId);
-        this.insertBlobs(request.tenantId, request.blobs);
-        const inserted = this.sql(
-          'INSERT INTO signals (tenant_id, run_id, name, payload, created_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(request.tenantId, request.runId, request.name, JSON.stringify(request.payload), request.now);
-        return { signalId: Number(inserted.lastInsertRowid) };
-      });
+      if (!this.wake(request.tenantId, request.runId, request.now)) throw runNotFound(request.runId);
+      this.insertBlobs(request.tenantId, request.blobs);
+      const inserted = this.sql(
+        'INSERT INTO signals (tenant_id, run_id, name, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(request.tenantId, request.runId, request.name, JSON.stringify(request.payload), request.now);
+      return { signalId: Number(inserted.lastInsertRowid) };
+    });
   }
 
   async readSignals(tenantId: string, runId: string, afterId = 0): Promise<StoredSignal[]> {
@@ -386,9 +411,9 @@ export class SqliteStore implements Store {
   }
 
   private findRun(tenantId: string, runId: string): RunRecord | undefined {
-    const row = this.sql(`SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE tenant_id = ? AND run_id = ?`).get(tenantId, runId) as
-      | RunRow
-      | undefined;
+    const row = this.sql(
+      `SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE tenant_id = ? AND run_id = ?`,
+    ).get(tenantId, runId) as RunRow | undefined;
     return row === undefined ? undefined : toRunRecord(row);
   }
 
