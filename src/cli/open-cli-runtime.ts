@@ -8,7 +8,7 @@ import { globalOptions } from './global-options.js';
  */
 export async function withCliRuntime<T>(command: Command, use: (runtime: Runtime) => Promise<T>): Promise<T> {
   const { store, tenant } = globalOptions(command);
-  const runtime = await createRuntime({ store, tenant, worker: false });
+  const runtime = await createRuntime({ store, tenant, worker: false, createStore: false });
   try {
     return await use(runtime);
   } finally {

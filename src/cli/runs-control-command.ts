@@ -79,11 +79,9 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
         });
       }
       await withCliRuntime(command, async (runtime) => {
-        await runtime.resolve(runId, resolution);
+        const position = await runtime.resolve(runId, resolution);
         const run = await runtime.getRun(runId);
-        const where =
-          options.position === undefined ? 'the first step waiting' : `the step at #${options.position}`;
-        io.out(`Sent '${resolution.action}' for ${where} of run ${runId}.`);
+        io.out(`Sent '${resolution.action}' for the step at #${position} of run ${runId}.`);
         io.out(`A worker running workflow '${run?.workflow ?? '?'}' will apply it.`);
       });
     });

@@ -11,11 +11,13 @@ export type CairnErrorCode =
   | 'invalid_argument'
   | 'invalid_duration'
   | 'invalid_store_url'
+  | 'store_not_found'
   | 'not_serializable'
   | 'run_not_found'
   | 'run_exists'
   | 'run_finished'
   | 'nothing_to_resolve'
+  | 'nothing_to_resume'
   | 'workflow_not_found'
   | 'workflow_already_defined'
   | 'step_failed'
@@ -39,11 +41,13 @@ const KIND_BY_CODE: Record<CairnErrorCode, CairnErrorKind> = {
   invalid_argument: 'expected',
   invalid_duration: 'expected',
   invalid_store_url: 'expected',
+  store_not_found: 'expected',
   not_serializable: 'expected',
   run_not_found: 'expected',
   run_exists: 'expected',
   run_finished: 'expected',
   nothing_to_resolve: 'expected',
+  nothing_to_resume: 'expected',
   workflow_not_found: 'expected',
   workflow_already_defined: 'expected',
   step_failed: 'expected',

@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   readonly worker?: false | WorkerSettings;
   /** Where errors that no caller can receive go (a store outage in the background). Default: stderr. */
   readonly onError?: (error: unknown) => void;
+  /** Create the store when it does not exist (default true; tools that only inspect pass false). */
+  readonly createStore?: boolean;
   /** The clock, for tests. Default `Date.now`. */
   readonly clock?: () => number;
 }
@@ -71,6 +73,8 @@ export interface ListRunsOptions extends CallOptions {
   readonly workflow?: string;
   readonly parentRunId?: string;
   readonly limit?: number;
+  /** Paging: only runs created before this one (runs come newest first). */
+  readonly before?: { readonly createdAt: number; readonly runId: string };
 }
 
 /**
@@ -82,7 +86,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const store =
     typeof options.store === 'object'
       ? options.store
-      : openStore(options.store ?? process.env.CAIRN_STORE ?? DEFAULT_STORE_URL);
+      : openStore(options.store ?? process.env.CAIRN_STORE ?? DEFAULT_STORE_URL, {
+          createIfMissing: options.createStore ?? true,
+        });
   const runtime = new Runtime(store, ownsStore, options);
   await runtime.startWorker();
   return runtime;
@@ -221,8 +227,7 @@ export class Runtime {
    * Settles a side-effect step that a crash left in doubt (the run is in `needs_attention`): `retry`
    * runs it again, `complete` records `result` as if it had run, `fail` fails it with `message`.
    */
-  async resolve(runId: string, resolution: StepResolution, options: CallOptions = {}): Promise<void> {
-    this.assertOpen();
+  async resolve(runId: string, resolution: StepResolution, options: CallOptions = {}): Promise<number> {
     const parsed = parseResolution(resolution);
     const tenantId = this.tenantOf(options);
     await this.mustGetRun(tenantId, runId);
@@ -237,15 +242,22 @@ export class Runtime {
       );
     }
     await this.sendSignal(tenantId, runId, RESOLVE_SIGNAL, { ...parsed, position: target });
+    return target;
   }
 
-  /** Re-runs a run that stopped for attention (after deploying code that matches its journal, say). */
+  /**
+   * Runs again a run that stopped for attention for a reason other than a step in doubt (its code no
+   * longer matched its journal, say), typically after deploying code that matches.
+   */
   async resume(runId: string, options: CallOptions = {}): Promise<void> {
-    this.assertOpen();
     const tenantId = this.tenantOf(options);
     const run = await this.mustGetRun(tenantId, runId);
-    if (isFinalStatus(run.status))
-      throw new CairnError('run_finished', `Run ${runId} is ${run.status}; it cannot resume.`);
+    if (run.status !== 'needs_attention') {
+      throw new CairnError(
+        'nothing_to_resume',
+        `Run ${runId} is ${run.status}, not needs_attention: there is nothing to resume.`,
+      );
+    }
     await this.sendSignal(tenantId, runId, '$cairn.wake', null);
   }
 
@@ -306,6 +318,7 @@ export class Runtime {
       status: status as readonly RunStatus[] | undefined,
       workflow: options.workflow,
       parentRunId: options.parentRunId,
+      before: options.before,
       limit: options.limit,
     });
   }
@@ -366,12 +379,15 @@ export class Runtime {
   }
 
   private async mustGetRun(tenantId: string, runId: string): Promise<RunRecord> {
+    this.assertOpen();
     const run = await this.store.getRun(tenantId, runId);
     if (run === undefined) throw notFound(runId);
     return run;
   }
 
+  /** The tenant a call is for; every public method goes through here, so it also refuses a closed runtime. */
   private tenantOf(options: CallOptions): string {
+    this.assertOpen();
     const tenant = options.tenant ?? this.tenant;
     assertName(tenant, 'Tenant id');
     return tenant;

@@ -9,7 +9,10 @@ export const DEFAULT_STORE_URL = 'sqlite:.cairn/cairn.db';
  * Opens a store from a URL: `sqlite:<path>` (or `sqlite::memory:`), with `?synchronous=full` for
  * power-loss safety. A bare path ending in `.db` or `.sqlite` is taken as SQLite.
  */
-export function openStore(url: string = DEFAULT_STORE_URL): Store {
+export function openStore(
+  url: string = DEFAULT_STORE_URL,
+  options: { createIfMissing?: boolean } = {},
+): Store {
   const [location = '', query = ''] = url.split('?', 2);
   const params = new URLSearchParams(query);
   const synchronous = params.get('synchronous') ?? 'normal';
@@ -20,9 +23,9 @@ export function openStore(url: string = DEFAULT_STORE_URL): Store {
     const path = location.slice('sqlite:'.length);
     if (path === '')
       throw new CairnError('invalid_store_url', `Store URL ${url} names no file: use sqlite:<path>.`);
-    return new SqliteStore({ path, synchronous });
+    return new SqliteStore({ path, synchronous, ...options });
   }
-  if (/\.(db|sqlite3?)$/.test(location)) return new SqliteStore({ path: location, synchronous });
+  if (/\.(db|sqlite3?)$/.test(location)) return new SqliteStore({ path: location, synchronous, ...options });
   if (/^postgres(ql)?:\/\//.test(location)) {
     throw new CairnError(
       'invalid_store_url',

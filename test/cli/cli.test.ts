@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
@@ -189,11 +190,18 @@ describe('cairn CLI', () => {
     }
   });
 
-  it('says how to start when the store has no runs', async () => {
+  it('says how to start when the store has no runs, and where it looked when there is no store', async () => {
     const empty = `sqlite:${join(dir, 'empty.db')}`;
-    const { code, stdout } = await spawnCli(['runs', 'list', '--store', empty]);
-    expect(code).toBe(0);
-    expect(stdout).toContain('No runs yet');
-    expect(stdout).toContain('npm run demo');
+    await (await createRuntime({ store: empty, worker: false })).close();
+    const [listed, missing] = await Promise.all([
+      spawnCli(['runs', 'list', '--store', empty]),
+      spawnCli(['runs', 'list', '--store', `sqlite:${join(dir, 'nowhere', 'cairn.db')}`]),
+    ]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('No runs yet');
+    expect(listed.stdout).toContain('npm run demo');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No Cairn store at .*nowhere.*--store/);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
   });
 });

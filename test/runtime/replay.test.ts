@@ -140,7 +140,7 @@ describe('replay', () => {
       await ctx.step('one', () => 1);
     });
     const second = await testRuntime([v2], { path });
-    await second.resume('s');
+    await second.signal('s', 'go');
     await waitFor(async () => (await second.getRun('s'))?.status === 'needs_attention');
     expect((await second.getRun('s'))?.attention).toMatch(
       /position 1: the journal has signal 'go' there, but the code finished after 1 operation/,

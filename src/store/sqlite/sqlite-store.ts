@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Blob, BlobEncoding } from '../../core/blob.js';
@@ -36,6 +36,8 @@ export interface SqliteStoreOptions {
    * `full` also survives power loss, at several times the cost per commit.
    */
   readonly synchronous?: 'normal' | 'full';
+  /** Create the file if it does not exist (default). False: refuse, saying where it looked. */
+  readonly createIfMissing?: boolean;
   /** How long a writer waits for another process's transaction before giving up. Default 5 s. */
   readonly busyTimeoutMs?: number;
 }
@@ -62,6 +64,13 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
+    const create = options.createIfMissing ?? true;
+    if (options.path !== ':memory:' && !create && !existsSync(options.path)) {
+      throw new CairnError(
+        'store_not_found',
+        `No Cairn store at ${options.path}. Run from the folder that holds .cairn/, or name the store with --store sqlite:<path> (or CAIRN_STORE).`,
+      );
+    }
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
