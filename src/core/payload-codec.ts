@@ -30,7 +30,7 @@ export function encodeValue(value: unknown, what: string): EncodedValue {
 }
 
 function encodeInto(value: unknown, what: string, blobs: Blob[]): { ref: ValueRef; value: unknown } {
-  if (Array.isArray(value) && value.length > 1) {
+  if (Array.isArray(value) && value.length > 0) {
     const itemBlobs: Blob[] = [];
     const items = value.map((item) => encodeInto(item === undefined ? null : item, what, itemBlobs));
     const normalized = items.map((item) => item.value);

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { defineWorkflow } from '../../src/runtime/workflow.js';
+import { tempDir } from '../support/temp-dir.js';
+import { testRuntime } from '../support/test-runtime.js';
+
+interface Message {
+  readonly role: string;
+  readonly content: string;
+}
+
+describe('payload storage', () => {
+  it('stores each message once when every step re-sends the whole growing history', async () => {
+    const path = join(tempDir(), 'cairn.db');
+    const STEPS = 40;
+    const wf = defineWorkflow('resend', async (ctx) => {
+      let history: Message[] = [];
+      for (let i = 0; i < STEPS; i++) {
+        // The step returns the whole history plus one new 1.5 KB message, as a naive agent would.
+        history = await ctx.step('turn', () => [
+          ...history,
+          { role: 'tool', content: `${i}:`.padEnd(1_500, 'x') },
+        ]);
+      }
+      return history.length;
+    });
+    const rt = await testRuntime([wf], { path });
+    expect(await (await rt.start(wf, undefined)).result()).toBe(STEPS);
+
+    const db = new Database(path, { readonly: true });
+    const blobs = db.prepare('SELECT encoding, size FROM blobs').all() as {
+      encoding: string;
+      size: number;
+    }[];
+    db.close();
+    const messages = blobs.filter((blob) => blob.encoding === 'json');
+    const lists = blobs.filter((blob) => blob.encoding === 'list');
+    // One blob per distinct message, never a second copy; each step adds one list of references.
+    expect(messages).toHaveLength(STEPS);
+    expect(messages.every((blob) => blob.size < 1_600)).toBe(true);
+    expect(lists.length).toBe(STEPS);
+    const messageBytes = messages.reduce((sum, blob) => sum + blob.size, 0);
+    expect(messageBytes).toBeLessThan(STEPS * 1_600);
+  });
+
+  it('stores an identical payload once, however many steps produce it', async () => {
+    const path = join(tempDir(), 'cairn.db');
+    const big = 'same '.repeat(1_000);
+    const wf = defineWorkflow('same', async (ctx) => {
+      for (let i = 0; i < 10; i++) await ctx.step('fetch', () => big);
+    });
+    const rt = await testRuntime([wf], { path });
+    await (await rt.start(wf, undefined)).result();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM blobs').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('gives back large values intact on replay', async () => {
+    const path = join(tempDir(), 'cairn.db');
+    const rows = Array.from({ length: 50 }, (_, i) => ({ id: i, text: `row ${i} `.repeat(40) }));
+    const wf = defineWorkflow('large', async (ctx) => {
+      const fetched = await ctx.step('fetch', () => rows);
+      await ctx.waitForSignal('go');
+      return fetched;
+    });
+    const first = await testRuntime([wf], { path });
+    await first.start(wf, undefined, { runId: 'large' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await first.close();
+    const second = await testRuntime([wf], { path });
+    await second.signal('large', 'go');
+    expect(await second.handle('large').result()).toEqual(rows);
+  });
+});
