@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
+import { registerDemoCommand } from './demo-command.js';
 import { addGlobalOptions } from './global-options.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerSignalCommand } from './signal-command.js';
@@ -11,12 +12,8 @@ export type RegisterCommand = (program: Command, io: CliIo) => void;
 /** The commands that inspect and control runs in a store, in the order `cairn --help` lists them. */
 const RUN_COMMANDS: readonly RegisterCommand[] = [registerRunsCommand, registerSignalCommand];
 
-// ---------------------------------------------------------------------------------------------------------
-// Commands that run workflows themselves (they open a runtime with a worker). The demo registers here:
-//   import { registerDemoCommand } from './demo-command.js';
-//   const WORKER_COMMANDS: readonly RegisterCommand[] = [registerDemoCommand];
-// ---------------------------------------------------------------------------------------------------------
-const WORKER_COMMANDS: readonly RegisterCommand[] = [];
+/** Commands that run workflows themselves (they open a runtime with a worker). */
+const WORKER_COMMANDS: readonly RegisterCommand[] = [registerDemoCommand];
 
 export const COMMANDS: readonly RegisterCommand[] = [...RUN_COMMANDS, ...WORKER_COMMANDS];
 

@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+describe('README examples', () => {
+  it('examples/order-workflow.ts runs, and running it again returns the same result', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-example-'));
+    try {
+      const run = () =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'examples/order-workflow.ts'], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, CAIRN_STORE: `sqlite:${join(dir, 'cairn.db')}` },
+        });
+      const first = run();
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toContain("charge: 'ch_1', approved: true");
+      const second = run();
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
