@@ -30,6 +30,12 @@ try {
     runs: tenStepRuns,
     synchronous: 'normal',
   });
+  const defaults = await cairnTenStepRuns({
+    dir: folder('cairn-ten-defaults'),
+    runs: tenStepRuns,
+    synchronous: 'normal',
+    effects: 'defaults',
+  });
   const cairnFull = await cairnTenStepRuns({
     dir: folder('cairn-ten-full'),
     runs: tenStepRuns / 5,
@@ -38,6 +44,12 @@ try {
   report('langgraph.ten_step.steps_per_s', langgraph.stepsPerSecond, 'steps/s');
   report('cairn.ten_step.steps_per_s', cairn.stepsPerSecond, 'steps/s');
   report('cairn.ten_step.vs_langgraph', cairn.stepsPerSecond / langgraph.stepsPerSecond, 'x');
+  report('cairn.ten_step_default_effects.steps_per_s', defaults.stepsPerSecond, 'steps/s');
+  report(
+    'cairn.ten_step_default_effects.vs_langgraph',
+    defaults.stepsPerSecond / langgraph.stepsPerSecond,
+    'x',
+  );
   report('cairn.ten_step_power_loss_safe.steps_per_s', cairnFull.stepsPerSecond, 'steps/s');
 
   // 2. One long run: storage and time per step as the history grows.

@@ -31,21 +31,35 @@ export function fakeModel(history: readonly Message[], i: number): Message {
 /** Called at the start of every step (the model call) with its index; used by the long-run probe. */
 export type StepProbe = (step: number) => void;
 
-export function agentWorkflow(uniqueOutputs = false, probe?: StepProbe) {
+export interface WorkloadOptions {
+  /** Make every tool output different, so that no payload is deduplicated. */
+  readonly uniqueOutputs?: boolean;
+  /**
+   * `declared` (default): the model call is `pure` (it changes nothing outside the run) and the tool a
+   * `side-effect` (its result is committed before the workflow sees it), as Cairn's agent loop declares
+   * them. `defaults`: neither says anything, so both are `idempotent` steps.
+   */
+  readonly effects?: 'declared' | 'defaults';
+  readonly probe?: StepProbe;
+}
+
+export function agentWorkflow(options: WorkloadOptions = {}) {
+  const declared = (options.effects ?? 'declared') === 'declared';
+  const modelOptions = declared ? { effect: 'pure' as const } : {};
+  const toolOptions = declared ? { effect: 'side-effect' as const } : {};
   return defineWorkflow('bench-agent', async (ctx, input: { steps: number }) => {
     const history: Message[] = [{ role: 'user', content: 'Find the answer.' }];
     for (let i = 0; i < input.steps; i++) {
-      // A model call changes nothing outside the run: if a crash interrupts it, calling again is safe.
       const reply = await ctx.step(
         'model',
         () => {
-          probe?.(i + 1);
+          options.probe?.(i + 1);
           return fakeModel(history, i);
         },
-        { effect: 'pure' },
+        modelOptions,
       );
       history.push(reply);
-      const output = await ctx.step('tool', () => toolOutput(i, uniqueOutputs), { effect: 'side-effect' });
+      const output = await ctx.step('tool', () => toolOutput(i, options.uniqueOutputs === true), toolOptions);
       history.push({ role: 'tool', content: output, toolCallId: `call_${i}` });
     }
     return { messages: history.length };

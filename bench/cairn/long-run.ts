@@ -45,13 +45,16 @@ export async function cairnLongRun(options: {
     return pages * pageSize;
   };
   let excluded = 0;
-  const workflow = agentWorkflow(options.uniqueOutputs, (step) => {
-    const now = performance.now();
-    starts[step] = now - excluded;
-    if (wanted.has(step)) {
-      sizes.set(step, databaseBytes());
-      excluded += performance.now() - now;
-    }
+  const workflow = agentWorkflow({
+    uniqueOutputs: options.uniqueOutputs,
+    probe: (step) => {
+      const now = performance.now();
+      starts[step] = now - excluded;
+      if (wanted.has(step)) {
+        sizes.set(step, databaseBytes());
+        excluded += performance.now() - now;
+      }
+    },
   });
   const runtime = await createRuntime({ store: `sqlite:${path}`, workflows: [workflow] });
   try {

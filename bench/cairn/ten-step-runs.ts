@@ -14,10 +14,11 @@ export async function cairnTenStepRuns(options: {
   dir: string;
   runs: number;
   synchronous: 'normal' | 'full';
+  effects?: 'declared' | 'defaults';
 }): Promise<TenStepResult> {
-  const workflow = agentWorkflow();
+  const workflow = agentWorkflow({ effects: options.effects });
   const runtime = await createRuntime({
-    store: `sqlite:${join(options.dir, `ten-step-${options.synchronous}.db`)}?synchronous=${options.synchronous}`,
+    store: `sqlite:${join(options.dir, `ten-step-${options.synchronous}-${options.effects ?? 'declared'}.db`)}?synchronous=${options.synchronous}`,
     workflows: [workflow],
   });
   try {

@@ -21,7 +21,11 @@ export class FinalWatch {
   }
 
   /** Resolves with the run's outcome once it is completed, failed or cancelled; undefined if there is no such run. */
-  async untilFinal(tenantId: string, runId: string, signal?: AbortSignal): Promise<RunOutcome | undefined> {
+  async untilFinal(
+    tenantId: string,
+    runId: string,
+    options: { signal?: AbortSignal | undefined; runningHere?: () => boolean } = {},
+  ): Promise<RunOutcome | undefined> {
     const key = runKey(tenantId, runId);
     for (let pollMs = 25; ; pollMs = Math.min(1_000, pollMs * 2)) {
       let wake!: (outcome: RunOutcome | undefined) => void;
@@ -33,15 +37,18 @@ export class FinalWatch {
       waiters.add(wake);
       let timer: NodeJS.Timeout | undefined;
       try {
-        const run = await this.store.getRun(tenantId, runId);
-        if (run === undefined) return undefined;
-        if (isFinalStatus(run.status)) return outcomeOf(run.status, run);
+        // A run this process is executing announces its end: no need to ask the store.
+        if (options.runningHere?.() !== true) {
+          const run = await this.store.getRun(tenantId, runId);
+          if (run === undefined) return undefined;
+          if (isFinalStatus(run.status)) return outcomeOf(run.status, run);
+        }
         const polled = new Promise<undefined>((resolve) => {
           timer = setTimeout(() => resolve(undefined), pollMs);
         });
         const outcome = await Promise.race([notified, polled]);
         if (outcome !== undefined) return outcome;
-        signal?.throwIfAborted();
+        options.signal?.throwIfAborted();
       } finally {
         clearTimeout(timer);
         waiters.delete(wake);

@@ -341,7 +341,10 @@ export class Runtime {
   }
 
   private async result<O>(tenantId: string, runId: string, signal: AbortSignal | undefined): Promise<O> {
-    const outcome = await this.finals.untilFinal(tenantId, runId, signal);
+    const outcome = await this.finals.untilFinal(tenantId, runId, {
+      signal,
+      runningHere: () => this.worker?.isRunning(tenantId, runId) === true,
+    });
     if (outcome === undefined) throw notFound(runId);
     if (outcome.status === 'completed') return (await this.decode(outcome.result, { tenant: tenantId })) as O;
     const cause = deserializeError(outcome.error);

@@ -132,6 +132,11 @@ export class Worker {
     });
   }
 
+  /** True while this worker is executing the run. */
+  isRunning(tenantId: string, runId: string): boolean {
+    return this.active.has(runKey(tenantId, runId));
+  }
+
   /** True if this worker executes `workflow` and has a free slot: `start` may then hand it a new run. */
   canAdopt(workflow: string): boolean {
     return (

@@ -107,8 +107,24 @@ export class SqliteStore implements Store {
         this.insertBlobs(request.tenantId, request.blobs);
         this.insertEvents(request.tenantId, request.runId, 0, request.events, request.now);
       }
-      const run = this.mustGetRun(request.tenantId, request.runId);
-      if (inserted.changes === 0) return { created: false, run };
+      if (inserted.changes === 0)
+        return { created: false, run: this.mustGetRun(request.tenantId, request.runId) };
+      const run: RunRecord = {
+        tenantId: request.tenantId,
+        runId: request.runId,
+        workflow: request.workflow,
+        status: request.leaseTo === undefined ? 'runnable' : 'running',
+        parentRunId: request.parentRunId,
+        lastSeq: request.events.length,
+        createdAt: request.now,
+        updatedAt: request.now,
+        wakeAt: undefined,
+        leaseOwner: request.leaseTo?.workerId,
+        cancelRequested: false,
+        result: undefined,
+        error: undefined,
+        attention: undefined,
+      };
       const claimed =
         request.leaseTo === undefined
           ? undefined
