@@ -66,9 +66,19 @@ export function agentWorkflow(options: WorkloadOptions = {}) {
   });
 }
 
-/** The tool's answer: the fixed 2 KB string, or (to defeat deduplication) one that differs per step. */
+const WORDS = Array.from({ length: 2_000 }, (_, i) => (i * 2_654_435_761).toString(36).slice(0, 3 + (i % 7)));
+
+/**
+ * The tool's answer: the fixed 2 KB string, or, to defeat deduplication, 2 KB of text that differs at
+ * every step: pseudo-random words from a 2,000-word vocabulary, about as compressible as real prose.
+ */
 export function toolOutput(i: number, unique: boolean): string {
-  return unique ? `${i} ${TOOL_OUTPUT}`.slice(0, TOOL_OUTPUT.length) : TOOL_OUTPUT;
+  if (!unique) return TOOL_OUTPUT;
+  let text = '';
+  for (let n = i * 7_919 + 1; text.length < TOOL_OUTPUT.length; n = (n * 48_271) % 2_147_483_647) {
+    text += `${WORDS[n % WORDS.length]} `;
+  }
+  return text.slice(0, TOOL_OUTPUT.length);
 }
 
 /** Bytes of model and tool output a run of `steps` steps produces (what it must store at least). */

@@ -17,8 +17,11 @@ const SqliteDatabase = createRequire(new URL('../../package.json', import.meta.u
   'better-sqlite3',
 ) as typeof Database;
 
-/** Figures at step n are averaged over the WINDOW steps ending at n: single steps are below page size. */
-const WINDOW = 10;
+/**
+ * Figures at step n are taken over the WINDOW steps ending at n: bytes averaged (one step writes less
+ * than a page), time as the median (one GC pause or WAL checkpoint would swamp a 0.2 ms step).
+ */
+const WINDOW = 20;
 
 /**
  * One run of `steps` steps. Stored bytes are the database's logical size (page_count x page_size, as a
@@ -45,9 +48,11 @@ export async function cairnLongRun(options: {
     return pages * pageSize;
   };
   let excluded = 0;
+  let measuring = false;
   const workflow = agentWorkflow({
     uniqueOutputs: options.uniqueOutputs,
     probe: (step) => {
+      if (!measuring) return;
       const now = performance.now();
       starts[step] = now - excluded;
       if (wanted.has(step)) {
@@ -58,6 +63,9 @@ export async function cairnLongRun(options: {
   });
   const runtime = await createRuntime({ store: `sqlite:${path}`, workflows: [workflow] });
   try {
+    // A short run first, so that the first measured steps do not pay for JIT warm-up.
+    await (await runtime.start(workflow, { steps: 30 })).result();
+    measuring = true;
     await (await runtime.start(workflow, { steps: options.steps })).result();
     starts[options.steps + 1] = performance.now() - excluded;
     sizes.set(options.steps + 1, databaseBytes());
@@ -70,7 +78,8 @@ export async function cairnLongRun(options: {
     const first = windowStart(step);
     const count = step + 1 - first;
     bytesPerStepAt[step] = (sizes.get(step + 1)! - sizes.get(first)!) / count;
-    msPerStepAt[step] = (starts[step + 1]! - starts[first]!) / count;
+    const durations = Array.from({ length: count }, (_, k) => starts[first + k + 1]! - starts[first + k]!);
+    msPerStepAt[step] = median(durations);
   }
   const storedBytes = databaseBytes();
   sampler?.close();
@@ -81,4 +90,10 @@ export async function cairnLongRun(options: {
     bytesPerStepAt,
     msPerStepAt,
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -51,8 +51,9 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         tenant_id TEXT    NOT NULL,
         hash      TEXT    NOT NULL,
         encoding  TEXT    NOT NULL,
-        size      INTEGER NOT NULL,
-        data      TEXT    NOT NULL,
+        size      INTEGER NOT NULL, -- bytes of the data before packing
+        packing   TEXT    NOT NULL, -- 'none' (data is TEXT) or 'deflate' (data is a deflated BLOB)
+        data      BLOB    NOT NULL,
         PRIMARY KEY (tenant_id, hash)
       );
 

@@ -25,6 +25,7 @@ import type {
   SuspendResult,
 } from '../../core/store.js';
 import type { ValueRef } from '../../core/value-ref.js';
+import { type BlobPacking, packBlob, unpackBlob } from './blob-packing.js';
 import { applySqliteMigrations } from './sqlite-migrate.js';
 import { type RunRow, toRunRecord } from './sqlite-rows.js';
 
@@ -222,12 +223,15 @@ export class SqliteStore implements Store {
 
   async getBlobs(tenantId: string, hashes: readonly string[]): Promise<Map<string, Blob>> {
     const found = new Map<string, Blob>();
-    const statement = this.sql('SELECT hash, encoding, data FROM blobs WHERE tenant_id = ? AND hash = ?');
+    const statement = this.sql(
+      'SELECT hash, encoding, packing, data FROM blobs WHERE tenant_id = ? AND hash = ?',
+    );
     for (const hash of hashes) {
       const row = statement.get(tenantId, hash) as
-        | { hash: string; encoding: BlobEncoding; data: string }
+        | { hash: string; encoding: BlobEncoding; packing: BlobPacking; data: string | Buffer }
         | undefined;
-      if (row !== undefined) found.set(row.hash, row);
+      if (row !== undefined)
+        found.set(row.hash, { hash, encoding: row.encoding, data: unpackBlob(row.packing, row.data) });
     }
     return found;
   }
@@ -428,11 +432,16 @@ export class SqliteStore implements Store {
 
   private insertBlobs(tenantId: string, blobs: readonly Blob[]): void {
     if (blobs.length === 0) return;
+    const exists = this.sql('SELECT 1 FROM blobs WHERE tenant_id = ? AND hash = ?').pluck();
     const insert = this.sql(
-      'INSERT INTO blobs (tenant_id, hash, encoding, size, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO blobs (tenant_id, hash, encoding, size, packing, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
-    for (const blob of blobs)
-      insert.run(tenantId, blob.hash, blob.encoding, Buffer.byteLength(blob.data), blob.data);
+    for (const blob of blobs) {
+      // Stored once per tenant: a blob already there costs a lookup, not a compression.
+      if (exists.get(tenantId, blob.hash) !== undefined) continue;
+      const { packing, stored } = packBlob(blob.data);
+      insert.run(tenantId, blob.hash, blob.encoding, Buffer.byteLength(blob.data), packing, stored);
+    }
   }
 
   private findRun(tenantId: string, runId: string): RunRecord | undefined {
