@@ -16,41 +16,55 @@ const quick = process.env.BENCH_QUICK === '1';
 const root = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
 const folder = (name: string) => mkdtempSync(join(root, `${name}-`));
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 function report(name: string, value: number, unit: string): void {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 3;
   console.log(`bench: ${name} ${value.toFixed(digits)} ${unit}`);
 }
 
 try {
-  // 1. Sequential 10-step runs.
-  const tenStepRuns = quick ? 100 : 500;
-  const langgraph = await langGraphTenStepRuns({ dir: folder('langgraph-ten'), runs: quick ? 30 : 100 });
-  const cairn = await cairnTenStepRuns({
-    dir: folder('cairn-ten'),
-    runs: tenStepRuns,
-    synchronous: 'normal',
-  });
-  const defaults = await cairnTenStepRuns({
-    dir: folder('cairn-ten-defaults'),
-    runs: tenStepRuns,
-    synchronous: 'normal',
-    effects: 'defaults',
-  });
-  const cairnFull = await cairnTenStepRuns({
-    dir: folder('cairn-ten-full'),
-    runs: tenStepRuns / 5,
-    synchronous: 'full',
-  });
-  report('langgraph.ten_step.steps_per_s', langgraph.stepsPerSecond, 'steps/s');
-  report('cairn.ten_step.steps_per_s', cairn.stepsPerSecond, 'steps/s');
-  report('cairn.ten_step.vs_langgraph', cairn.stepsPerSecond / langgraph.stepsPerSecond, 'x');
-  report('cairn.ten_step_default_effects.steps_per_s', defaults.stepsPerSecond, 'steps/s');
-  report(
-    'cairn.ten_step_default_effects.vs_langgraph',
-    defaults.stepsPerSecond / langgraph.stepsPerSecond,
-    'x',
-  );
-  report('cairn.ten_step_power_loss_safe.steps_per_s', cairnFull.stepsPerSecond, 'steps/s');
+  // 1. Sequential 10-step runs. The machine is noisy, so both sides are measured in alternating
+  // rounds, and the figures are the medians over the rounds (the ratio is the median of the rounds'
+  // ratios, each taken from measurements seconds apart).
+  const rounds = quick ? 1 : 3;
+  const tenStep = {
+    langgraph: [] as number[],
+    cairn: [] as number[],
+    defaults: [] as number[],
+    full: [] as number[],
+  };
+  for (let round = 0; round < rounds; round++) {
+    const runs = quick ? 100 : 300;
+    tenStep.langgraph.push(
+      (await langGraphTenStepRuns({ dir: folder('langgraph-ten'), runs: runs / 5 })).stepsPerSecond,
+    );
+    tenStep.cairn.push(
+      (await cairnTenStepRuns({ dir: folder('cairn-ten'), runs, synchronous: 'normal' })).stepsPerSecond,
+    );
+    const defaults = await cairnTenStepRuns({
+      dir: folder('cairn-ten-d'),
+      runs,
+      synchronous: 'normal',
+      effects: 'defaults',
+    });
+    tenStep.defaults.push(defaults.stepsPerSecond);
+    tenStep.full.push(
+      (await cairnTenStepRuns({ dir: folder('cairn-ten-full'), runs: runs / 5, synchronous: 'full' }))
+        .stepsPerSecond,
+    );
+  }
+  const ratios = (side: number[]) => side.map((value, round) => value / tenStep.langgraph[round]!);
+  report('langgraph.ten_step.steps_per_s', median(tenStep.langgraph), 'steps/s');
+  report('cairn.ten_step.steps_per_s', median(tenStep.cairn), 'steps/s');
+  report('cairn.ten_step.vs_langgraph', median(ratios(tenStep.cairn)), 'x');
+  report('cairn.ten_step_default_effects.steps_per_s', median(tenStep.defaults), 'steps/s');
+  report('cairn.ten_step_default_effects.vs_langgraph', median(ratios(tenStep.defaults)), 'x');
+  report('cairn.ten_step_power_loss_safe.steps_per_s', median(tenStep.full), 'steps/s');
 
   // 2. One long run: storage and time per step as the history grows.
   const steps = quick ? 200 : 1_000;

@@ -49,6 +49,7 @@ export async function cairnLongRun(options: {
   };
   let excluded = 0;
   let measuring = false;
+  let baseline = 0;
   const workflow = agentWorkflow({
     uniqueOutputs: options.uniqueOutputs,
     probe: (step) => {
@@ -65,6 +66,7 @@ export async function cairnLongRun(options: {
   try {
     // A short run first, so that the first measured steps do not pay for JIT warm-up.
     await (await runtime.start(workflow, { steps: 30 })).result();
+    baseline = databaseBytes();
     measuring = true;
     await (await runtime.start(workflow, { steps: options.steps })).result();
     starts[options.steps + 1] = performance.now() - excluded;
@@ -81,7 +83,7 @@ export async function cairnLongRun(options: {
     const durations = Array.from({ length: count }, (_, k) => starts[first + k + 1]! - starts[first + k]!);
     msPerStepAt[step] = median(durations);
   }
-  const storedBytes = databaseBytes();
+  const storedBytes = databaseBytes() - baseline;
   sampler?.close();
   return {
     steps: options.steps,
