@@ -81,7 +81,10 @@ try {
     }
     const pick = (figure: (result: LongRunResult) => number) => median(results.map(figure));
     const perStep = (field: 'bytesPerStepAt' | 'msPerStepAt') =>
-      Object.fromEntries(samples.map((step) => [step, pick((result) => result[field][step]!)]));
+      Object.fromEntries(samples.map((step) => [step, pick((result) => result[field][step]!)])) as Record<
+        number,
+        number
+      >;
     return {
       steps,
       payloadBytes: results[0]!.payloadBytes,
