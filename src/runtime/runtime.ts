@@ -218,8 +218,11 @@ export class Runtime {
     const tenantId = this.tenantOf(options);
     await this.mustGetRun(tenantId, runId);
     const deps = { store: this.store, clock: this.clock, workerId: this.workerId };
-    await cancelRun(deps, tenantId, runId, options.reason ?? 'cancelled by request');
-    this.worker?.poke();
+    const reason = options.reason ?? 'cancelled by request';
+    await cancelRun(deps, tenantId, runId, reason);
+    // A run this process is executing stops now; one held elsewhere sees the request at its next
+    // journal write or heartbeat.
+    if (this.worker?.cancelHere(tenantId, runId, reason) !== true) this.worker?.poke();
     return this.mustGetRun(tenantId, runId);
   }
 

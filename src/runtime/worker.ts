@@ -1,3 +1,4 @@
+import { CairnError } from '../core/errors.js';
 import type { StoredEvent } from '../core/journal-event.js';
 import type { ClaimedRun, Store } from '../core/store.js';
 import { type ExecutionOutcome, RunExecution } from './run-execution.js';
@@ -60,7 +61,10 @@ export class Worker {
     this.running = true;
     const dead = deadLocalWorkers(await this.store.leaseOwners());
     if (dead.length > 0) await this.store.expireLeases(dead, this.options.clock());
-    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
+    // Renew at a third of the lease, and at least every 5 s so that a cancel asked from another process
+    // is seen soon.
+    const every = Math.max(50, Math.min(5_000, this.options.leaseMs / 3));
+    this.heartbeat = setInterval(() => void this.renewLeases(), every);
     this.heartbeat.unref();
     this.loopDone = this.loop();
   }
@@ -90,7 +94,12 @@ export class Worker {
     await Promise.race([Promise.allSettled(executions.map((execution) => execution.outcome)), grace]);
     clearTimeout(timer);
     for (const execution of this.active.values()) {
-      execution.lose(new Error('worker stopped'));
+      execution.lose(
+        new CairnError(
+          'runtime_closed',
+          `The worker stopped while run ${execution.run.runId} was running; it is released for another worker.`,
+        ),
+      );
       await this.store.release({ ...execution.run, now: this.options.clock() }).catch(this.onError);
     }
   }
@@ -130,6 +139,13 @@ export class Worker {
       }
       this.wakeLoop = done;
     });
+  }
+
+  /** Cancels a run this worker is executing, at once. False if it is not executing it. */
+  cancelHere(tenantId: string, runId: string, reason: string): boolean {
+    const execution = this.active.get(runKey(tenantId, runId));
+    execution?.cancel(reason);
+    return execution !== undefined;
   }
 
   /** True while this worker is executing the run. */
@@ -190,8 +206,11 @@ export class Worker {
       for (const state of states) {
         const execution = this.active.get(runKey(state.tenantId, state.runId));
         if (execution === undefined) continue;
-        if (!state.held) execution.lose(new Error('lease lost: another worker claimed the run'));
-        else if (state.cancelRequested) execution.cancel('cancel requested');
+        if (!state.held) {
+          execution.lose(
+            new CairnError('lease_lost', `Another worker claimed run ${state.runId}; this one stops.`),
+          );
+        } else if (state.cancelRequested) execution.cancel('cancel requested');
       }
     } catch (error) {
       this.onError(error);

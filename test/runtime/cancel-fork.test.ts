@@ -35,7 +35,7 @@ describe('cancel', () => {
         });
       }),
     );
-    const rt = await testRuntime([wf], { worker: { pollMs: 20, leaseMs: 300 } });
+    const rt = await testRuntime([wf], { worker: { pollMs: 20, leaseMs: 60_000 } });
     const handle = await rt.start(wf, undefined, { runId: 'ls' });
     await waitFor(async () =>
       (await rt.inspect('ls')).events.some(({ event }) => event.kind === 'step.started'),
