@@ -9,8 +9,8 @@ import type { LeaseRef, Store } from '../core/store.js';
  * number and the lease's fence. `after` callbacks run in the same order, right after their append
  * commits: that is how results reach the workflow in journal order.
  *
- * Deferred events are committed with the next append, or at the end of the current event-loop turn,
- * whichever comes first. They are the facts whose loss in a crash costs nothing but a repeat: values
+ * Deferred events are committed with the next append, or two event-loop turns later (once the
+ * workflow has seen them and made its next write, if it had one to make), whichever comes first. They are the facts whose loss in a crash costs nothing but a repeat: values
  * recorded by `ctx.now()` / `ctx.random()`, results of steps that may safely run again (`pure`,
  * `idempotent`), fired timers, received signals, finished children. Every append that lets something
  * leave the process (a step's intent, a child run, a wait, the run's end) commits them first, so nothing
@@ -43,10 +43,14 @@ export class JournalWriter {
     if (onCommit !== undefined) this.onDeferredCommit.push(onCommit);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        if (this.deferred.length > 0) this.flush().catch(this.onFailure);
-      });
+      // Two turns later: the first lets the workflow see the result and make its next write, which
+      // carries the deferred events with it; only if it made none is a commit of their own needed.
+      setImmediate(() =>
+        setImmediate(() => {
+          this.flushScheduled = false;
+          if (this.deferred.length > 0) this.flush().catch(this.onFailure);
+        }),
+      );
     }
   }
 
