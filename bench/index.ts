@@ -39,9 +39,10 @@ try {
     full: [] as number[],
   };
   for (let round = 0; round < rounds; round++) {
-    const runs = quick ? 100 : 300;
+    // About a second of work on each side per round.
+    const runs = quick ? 100 : 1_000;
     tenStep.langgraph.push(
-      (await langGraphTenStepRuns({ dir: folder('langgraph-ten'), runs: runs / 5 })).stepsPerSecond,
+      (await langGraphTenStepRuns({ dir: folder('langgraph-ten'), runs: quick ? 20 : 60 })).stepsPerSecond,
     );
     tenStep.cairn.push(
       (await cairnTenStepRuns({ dir: folder('cairn-ten'), runs, synchronous: 'normal' })).stepsPerSecond,
@@ -54,7 +55,7 @@ try {
     });
     tenStep.defaults.push(defaults.stepsPerSecond);
     tenStep.full.push(
-      (await cairnTenStepRuns({ dir: folder('cairn-ten-full'), runs: runs / 5, synchronous: 'full' }))
+      (await cairnTenStepRuns({ dir: folder('cairn-ten-full'), runs: runs / 10, synchronous: 'full' }))
         .stepsPerSecond,
     );
   }
