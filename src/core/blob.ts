@@ -1,7 +1,8 @@
 /**
  * A stored payload, addressed by the SHA-256 of its encoding and data, so equal payloads are stored once.
- * `json` holds one JSON value; `list` holds a JSON array of ValueRefs, one per element of a large array,
- * so a list that grows by one element shares every earlier element's blob.
+ * `json` holds one JSON value; `text` one large string, as is (no JSON escaping to do or undo); `list` a
+ * JSON array of ValueRefs, one per element of a large array, so a list that grows by one element shares
+ * every earlier element's blob.
  */
 export interface Blob {
   readonly hash: string;
@@ -9,4 +10,4 @@ export interface Blob {
   readonly data: string;
 }
 
-export type BlobEncoding = 'json' | 'list';
+export type BlobEncoding = 'json' | 'list' | 'text';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { Blob, BlobEncoding } from './blob.js';
 import { CairnError } from './errors.js';
 import type { JsonValue, ValueRef } from './value-ref.js';
@@ -50,6 +50,11 @@ function encodeInto(value: unknown, what: string, blobs: Blob[]): { ref: ValueRe
 }
 
 function encodeWhole(value: unknown, what: string, blobs: Blob[]): { ref: ValueRef; value: unknown } {
+  if (typeof value === 'string' && value.length > INLINE_LIMIT) {
+    const blob = makeBlob('text', value);
+    blobs.push(blob);
+    return { ref: { blob: blob.hash }, value };
+  }
   const text = toJsonText(value, what);
   // A string or a finite number is its own JSON round trip; anything else is normalized by one.
   const same = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
@@ -74,13 +79,14 @@ export async function decodeValue(ref: ValueRef, readBlobs: BlobReader): Promise
       `Blob ${ref.blob} is referenced by the journal but missing from the store.`,
     );
   }
+  if (blob.encoding === 'text') return blob.data;
   const parsed = JSON.parse(blob.data) as unknown;
   if (blob.encoding === 'json') return parsed;
   return Promise.all((parsed as ValueRef[]).map((item) => decodeValue(item, readBlobs)));
 }
 
 export function makeBlob(encoding: BlobEncoding, data: string): Blob {
-  const hash = createHash('sha256').update(encoding).update('\0').update(data).digest('hex');
+  const hash = digest('sha256', `${encoding}\0${data}`, 'hex');
   return { hash, encoding, data };
 }
 

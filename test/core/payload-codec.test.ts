@@ -33,7 +33,10 @@ describe('payload codec', () => {
     const again = encodeValue(big, 'test');
     expect(one.ref).toEqual(again.ref);
     const list = encodeValue([big, 'small', big], 'test');
-    expect(list.blobs.map((blob) => blob.encoding).sort()).toEqual(['json', 'json', 'list']);
+    expect(list.blobs.map((blob) => blob.encoding).sort()).toEqual(['list', 'text', 'text']);
+    const object = encodeValue({ text: big }, 'test');
+    expect(object.blobs.map((blob) => blob.encoding)).toEqual(['json']);
+    expect(await decodeValue(object.ref, reader(object.blobs))).toEqual({ text: big });
     expect(await decodeValue(list.ref, reader(list.blobs))).toEqual([big, 'small', big]);
   });
 

@@ -166,7 +166,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       await store.putBlobs(T, blobs);
       await store.putBlobs(T, blobs);
       const hash = blobs[0]!.hash;
-      expect((await store.getBlobs(T, [hash])).get(hash)?.data).toBe(JSON.stringify('x'.repeat(5_000)));
+      expect((await store.getBlobs(T, [hash])).get(hash)).toEqual({
+        hash,
+        encoding: 'text',
+        data: 'x'.repeat(5_000),
+      });
       expect((await store.getBlobs('tenant-b', [hash])).size).toBe(0);
     });
 
