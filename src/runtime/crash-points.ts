@@ -14,7 +14,10 @@ export type CrashPoint =
   | 'after-intent'
   /** A step's function has returned; its result is not recorded. */
   | 'after-effect'
-  /** A step's result is recorded; the workflow has not seen it. */
+  /**
+   * A step's result has just been committed (for a side effect, before the workflow sees it; for a
+   * step that may run again, when the run's next write carries it).
+   */
   | 'after-result'
   /** A timer is recorded and the run is about to wait on it. */
   | 'during-timer'
