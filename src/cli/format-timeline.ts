@@ -61,6 +61,8 @@ export function eventDetail(event: JournalEvent, value: unknown): string {
       return event.outcome.status === 'completed'
         ? `child run ${event.childRunId} completed: ${preview(value, VALUE_WIDTH)}`
         : `child run ${event.childRunId} ${event.outcome.status}: ${formatError(event.outcome.error)}`;
+    case 'snapshot.recorded':
+      return 'checkpoint: replay after a restart starts here';
     case 'run.completed':
       return `result ${preview(value, VALUE_WIDTH)}`;
     case 'run.failed':

@@ -38,6 +38,8 @@ export const journalEventSchema = z.discriminatedUnion('kind', [
     effect: stepEffectSchema,
     attempt,
     key: z.string(),
+    // What the step was asked to do (a model request, tool arguments), when the caller records it.
+    request: valueRefSchema.optional(),
   }),
   z.object({
     kind: z.literal('step.completed'),
@@ -46,6 +48,8 @@ export const journalEventSchema = z.discriminatedUnion('kind', [
     attempt,
     result: valueRefSchema,
     via: z.enum(['execute', 'reconcile', 'resolve']).optional(),
+    // A `pure` step has no intent, so its request (if recorded) travels with its result.
+    request: valueRefSchema.optional(),
   }),
   // `retryAt` present: another attempt follows at that time. Absent: the step failed for good.
   z.object({
@@ -100,6 +104,15 @@ export const journalEventSchema = z.discriminatedUnion('kind', [
       z.object({ status: z.literal('completed'), result: valueRefSchema }),
       z.object({ status: z.enum(['failed', 'cancelled']), error: serializedErrorSchema }),
     ]),
+  }),
+  // An incremental checkpoint of a loop-shaped workflow (see WorkflowContext.checkpoint): replay starts
+  // after the latest one, handing the workflow every checkpoint's state in order.
+  z.object({
+    kind: z.literal('snapshot.recorded'),
+    position,
+    name: z.string(),
+    state: valueRefSchema,
+    consumedSignals: z.array(z.number().int().positive()),
   }),
   z.object({ kind: z.literal('run.completed'), result: valueRefSchema }),
   z.object({ kind: z.literal('run.failed'), error: serializedErrorSchema }),

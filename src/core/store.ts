@@ -1,5 +1,5 @@
 import type { Blob } from './blob.js';
-import type { JournalEvent, StoredEvent } from './journal-event.js';
+import type { JournalEvent, JournalEventKind, StoredEvent } from './journal-event.js';
 import type { RunOutcome, RunRecord, RunStatus } from './run.js';
 import type { ValueRef } from './value-ref.js';
 
@@ -24,8 +24,13 @@ export interface Store {
   createRun(request: CreateRunRequest): Promise<CreateRunResult>;
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   listRuns(query: RunQuery): Promise<RunRecord[]>;
-  /** Events with `seq > afterSeq`, in order. */
-  readEvents(tenantId: string, runId: string, afterSeq?: number): Promise<StoredEvent[]>;
+  /** Events with `seq > afterSeq`, in order; only those of the given kinds, and at most `limit`, if asked. */
+  readEvents(
+    tenantId: string,
+    runId: string,
+    afterSeq?: number,
+    options?: ReadEventsOptions,
+  ): Promise<StoredEvent[]>;
 
   /**
    * Appends events at `expectedSeq + 1...` in one transaction, with the blobs they refer to.
@@ -78,6 +83,11 @@ export interface CreateRunRequest {
   readonly blobs: readonly Blob[];
   readonly now: number;
   readonly leaseTo?: { readonly workerId: string; readonly leaseMs: number } | undefined;
+}
+
+export interface ReadEventsOptions {
+  readonly kinds?: readonly JournalEventKind[] | undefined;
+  readonly limit?: number | undefined;
 }
 
 export interface CreateRunResult {

@@ -18,7 +18,9 @@ export function forkEvents(sourceRunId: string, source: readonly StoredEvent[], 
   const finished = new Set<number>();
   for (const { event } of source) {
     if (!isOperationEvent(event) || event.position >= at) continue;
-    if (isCompletion(event) || event.kind === 'value.recorded') finished.add(event.position);
+    if (isCompletion(event) || event.kind === 'value.recorded' || event.kind === 'snapshot.recorded') {
+      finished.add(event.position);
+    }
   }
   const kept = source
     .map(({ event }) => event)

@@ -43,4 +43,6 @@ export interface ContextHost extends OperationHost {
   register(operation: Operation): Promise<unknown>;
   /** `ctx.now()` and `ctx.random()`: the recorded value on replay, else a fresh one, recorded. */
   recordedValue(name: 'now' | 'random', fresh: () => number): number;
+  checkpoint(state: unknown): Promise<void>;
+  restored(): readonly unknown[] | undefined;
 }

@@ -1,4 +1,3 @@
-import { CairnError } from '../core/errors.js';
 import {
   type EventOf,
   isOperationEvent,
@@ -8,7 +7,7 @@ import {
 } from '../core/journal-event.js';
 
 /** The kinds of operation a workflow can call, as replay matches them against the journal. */
-export type OperationKind = 'step' | 'sleep' | 'signal' | 'child' | 'value';
+export type OperationKind = 'step' | 'sleep' | 'signal' | 'child' | 'value' | 'checkpoint';
 
 /** An event that settles an operation: what replay hands back to the workflow, in journal order. */
 export type CompletionEvent =
@@ -29,12 +28,14 @@ export class ReplayHistory {
   readonly consumedSignals = new Set<number>();
   private readonly byPosition = new Map<number, OperationEvent[]>();
 
-  constructor(runId: string, events: readonly StoredEvent[]) {
-    const first = events[0]?.event;
-    if (first?.kind !== 'run.started') {
-      throw new CairnError('journal_corrupt', `The journal of run ${runId} does not begin with run.started.`);
-    }
-    this.started = first;
+  /** `events`: the journal after `run.started` (after the latest checkpoint, when there is one). */
+  constructor(
+    started: EventOf<'run.started'>,
+    events: readonly StoredEvent[],
+    consumedSignals: readonly number[] = [],
+  ) {
+    this.started = started;
+    for (const id of consumedSignals) this.consumedSignals.add(id);
     for (const { event } of events) {
       if (!isOperationEvent(event)) continue;
       const list = this.byPosition.get(event.position);
@@ -100,5 +101,7 @@ function operationKindOf(event: OperationEvent): OperationKind {
       return 'child';
     case 'value.recorded':
       return 'value';
+    case 'snapshot.recorded':
+      return 'checkpoint';
   }
 }

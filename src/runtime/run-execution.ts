@@ -7,7 +7,9 @@ import { serializeError } from '../core/serialized-error.js';
 import type { ClaimedRun, Store, StoredSignal } from '../core/store.js';
 import type { ValueRef } from '../core/value-ref.js';
 import { cancelClaimedRun } from './cancel-run.js';
+import { CheckpointOperation } from './checkpoint-operation.js';
 import { DeliveryQueue } from './delivery-queue.js';
+import { loadJournal } from './journal-loader.js';
 import { JournalWriter } from './journal-writer.js';
 import type { Operation } from './operation.js';
 import type { ContextHost, WaitCondition } from './operation-host.js';
@@ -65,6 +67,7 @@ export class RunExecution implements ContextHost {
   private readonly inflight = new Set<Promise<void>>();
   private readonly consumedSignals = new Set<number>();
   private history!: ReplayHistory;
+  private restoredStates: readonly unknown[] | undefined;
   private nextPosition = 0;
   private live = false;
   private halted = false;
@@ -110,9 +113,16 @@ export class RunExecution implements ContextHost {
         this.cancel('cancel requested');
         return this.outcome;
       }
-      const events = this.deps.events ?? (await this.store.readEvents(this.run.tenantId, this.run.runId));
-      this.history = new ReplayHistory(this.run.runId, events);
+      const journal = await loadJournal(this.store, this.run, this.deps.events);
+      const latest = journal.checkpoints.at(-1);
+      this.history = new ReplayHistory(journal.started, journal.tail, latest?.consumedSignals);
       for (const id of this.history.consumedSignals) this.consumedSignals.add(id);
+      if (latest !== undefined) {
+        this.nextPosition = latest.position + 1;
+        this.restoredStates = await Promise.all(
+          journal.checkpoints.map((checkpoint) => this.decode(checkpoint.state)),
+        );
+      }
       const input = await this.decode(this.history.started.input);
       const ctx = createWorkflowContext(this, this.deps.workflow.name);
       Promise.resolve()
@@ -152,8 +162,29 @@ export class RunExecution implements ContextHost {
   /** Registers an operation the code called; it settles from the journal or goes live. */
   register(operation: Operation): Promise<unknown> {
     this.operations.set(operation.position, operation);
-    if (this.live && !this.halted) this.startLive(operation);
+    if (this.live && !this.halted && !operation.settled) this.startLive(operation);
     return operation.promise;
+  }
+
+  /** The states of the run's checkpoints, oldest first, when this execution resumed from one. */
+  restored(): readonly unknown[] | undefined {
+    return this.restoredStates;
+  }
+
+  /** `ctx.checkpoint(state)`: only where nothing else is pending, so that replay can start right after. */
+  checkpoint(state: unknown): Promise<void> {
+    const pending = [...this.operations.values()].find((operation) => !operation.settled);
+    if (pending !== undefined) {
+      throw new CairnError(
+        'invalid_argument',
+        `ctx.checkpoint() was called while ${pending.kind} '${pending.name}' (position ${pending.position}) is still pending. Checkpoint between operations, when everything called so far has settled.`,
+      );
+    }
+    const position = this.takePosition('checkpoint', 'checkpoint');
+    if (position === undefined) return new Promise(() => undefined);
+    const operation = new CheckpointOperation(position, this, state, () => [...this.consumedSignals]);
+    if (this.history.at(position) !== undefined) void operation.replay();
+    return this.register(operation) as Promise<void>;
   }
 
   /** `ctx.now()` and `ctx.random()`: the recorded value on replay, else a fresh one, recorded. */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CairnError } from '../core/errors.js';
 import type { EventOf, OperationEvent, StepEffect } from '../core/journal-event.js';
-import { encodeValue } from '../core/payload-codec.js';
+import { type EncodedValue, encodeValue } from '../core/payload-codec.js';
 import { deserializeError, type SerializedError, serializeError } from '../core/serialized-error.js';
 import type { StoredSignal } from '../core/store.js';
 import { crashPoint } from './crash-points.js';
@@ -25,6 +25,7 @@ export class StepOperation extends Operation {
   private readonly effect: StepEffect;
   private readonly policy: ResolvedRetryPolicy;
   private readonly key: string;
+  private encodedRequest: EncodedValue | undefined;
 
   constructor(
     position: number,
@@ -61,7 +62,8 @@ export class StepOperation extends Operation {
       if (this.effect === 'pure' && this.host.journal.hasDeferred) await this.host.journal.flush();
       if (this.effect !== 'pure') {
         crashPoint('before-intent', this.name);
-        await this.host.journal.append([this.started(attempt)]);
+        const request = attempt === 1 ? this.request() : undefined;
+        await this.host.journal.append([{ ...this.started(attempt), request: request?.ref }], request?.blobs);
         crashPoint('after-intent', this.name);
       }
       const outcome = await this.invoke(attempt);
@@ -98,9 +100,11 @@ export class StepOperation extends Operation {
     value: unknown,
     via: 'execute' | 'reconcile' | 'resolve',
   ): Promise<void> {
-    let encoded: ReturnType<typeof encodeValue>;
+    let encoded: EncodedValue;
+    let request: EncodedValue | undefined;
     try {
       encoded = encodeValue(value, `The result of step '${this.name}'`);
+      request = this.effect === 'pure' ? this.request() : undefined;
     } catch (error) {
       return this.fail(attempt, serializeError(error));
     }
@@ -109,7 +113,9 @@ export class StepOperation extends Operation {
       ...this.identity(attempt),
       result: encoded.ref,
       via,
+      request: request?.ref,
     };
+    if (request !== undefined) encoded = { ...encoded, blobs: [...request.blobs, ...encoded.blobs] };
     const recorded = () => crashPoint('after-result', this.name);
     if (this.effect === 'side-effect') {
       // A side effect's result is committed before the workflow sees it: losing it would need a person.
@@ -237,6 +243,13 @@ export class StepOperation extends Operation {
 
   private identity(attempt: number) {
     return { position: this.position, name: this.name, attempt };
+  }
+
+  /** The step's recorded request (see StepOptions.request), encoded once. */
+  private request(): EncodedValue | undefined {
+    if (this.options.request === undefined) return undefined;
+    this.encodedRequest ??= encodeValue(this.options.request, `The request of step '${this.name}'`);
+    return this.encodedRequest;
   }
 
   private started(attempt: number): EventOf<'step.started'> {

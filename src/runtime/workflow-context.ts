@@ -70,6 +70,8 @@ export function createWorkflowContext(execution: ContextHost, workflow: string):
       });
     },
 
+    checkpoint: (state) => execution.checkpoint(state),
+    restored: <T>() => execution.restored() as readonly T[] | undefined,
     now: () => execution.recordedValue('now', Date.now),
     random: () => execution.recordedValue('random', Math.random),
   };

@@ -27,6 +27,14 @@ export interface WorkflowContext {
   waitForSignal<T = unknown>(name: string, options?: SignalWaitOptions<T>): Promise<T>;
   /** Starts another workflow as a child run, and waits durably for its result. */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
+  /**
+   * Records an incremental checkpoint, for loop-shaped workflows whose journal grows long (an agent).
+   * A later execution replays only what came after the latest checkpoint: the code must then carry on
+   * from the states `restored()` returns instead of from the start. Call it where nothing is pending.
+   */
+  checkpoint(state: unknown): Promise<void>;
+  /** The states of every checkpoint so far, oldest first, when this execution resumed from one; else undefined. */
+  restored<T>(): readonly T[] | undefined;
   /** The current time in epoch milliseconds, recorded so that replay sees the same value. */
   now(): number;
   /** A random number in [0, 1), recorded so that replay sees the same value. */
@@ -52,6 +60,11 @@ export interface StepOptions<T> {
    */
   readonly effect?: StepEffect;
   readonly retry?: RetryPolicy;
+  /**
+   * What the step is asked to do (a model request, tool arguments), journaled with it for inspection
+   * and accounting: with its intent, or with its result for a `pure` step. Never used on replay.
+   */
+  readonly request?: unknown;
   /** Asks the outside world whether a side effect with this key already happened, and with what result. */
   readonly reconcile?: (idempotencyKey: string) => Promise<Reconciliation<T>>;
 }

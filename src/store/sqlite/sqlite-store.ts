@@ -15,6 +15,7 @@ import type {
   CreateRunResult,
   LeaseRef,
   LeaseState,
+  ReadEventsOptions,
   RenewLeasesRequest,
   RunQuery,
   SendSignalRequest,
@@ -167,10 +168,23 @@ export class SqliteStore implements Store {
     return rows.map(toRunRecord);
   }
 
-  async readEvents(tenantId: string, runId: string, afterSeq = 0): Promise<StoredEvent[]> {
+  async readEvents(
+    tenantId: string,
+    runId: string,
+    afterSeq = 0,
+    options: ReadEventsOptions = {},
+  ): Promise<StoredEvent[]> {
+    const kinds = options.kinds === undefined ? '' : 'AND kind IN (SELECT value FROM json_each(@kinds))';
     const rows = this.sql(
-      'SELECT seq, v, body, at FROM events WHERE tenant_id = ? AND run_id = ? AND seq > ? ORDER BY seq',
-    ).all(tenantId, runId, afterSeq) as { seq: number; v: number; body: string; at: number }[];
+      `SELECT seq, v, body, at FROM events WHERE tenant_id = @tenantId AND run_id = @runId AND seq > @afterSeq ${kinds}
+       ORDER BY seq LIMIT @limit`,
+    ).all({
+      tenantId,
+      runId,
+      afterSeq,
+      kinds: options.kinds === undefined ? null : JSON.stringify(options.kinds),
+      limit: options.limit ?? -1,
+    }) as { seq: number; v: number; body: string; at: number }[];
     return rows.map((row) => ({
       seq: row.seq,
       at: row.at,
