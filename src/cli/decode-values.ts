@@ -52,6 +52,8 @@ function valueRefOf(event: JournalEvent): ValueRef | undefined {
       return event.result;
     case 'signal.received':
       return event.payload;
+    case 'approval.requested':
+      return event.request;
     case 'child.completed':
       return event.outcome.status === 'completed' ? event.outcome.result : undefined;
     default:
@@ -68,6 +70,8 @@ function withValue(event: JournalEvent, value: unknown): Record<string, unknown>
       return { ...event, result: value };
     case 'signal.received':
       return { ...event, payload: value };
+    case 'approval.requested':
+      return { ...event, request: value };
     case 'child.completed':
       return { ...event, outcome: { ...event.outcome, result: value } };
     default:

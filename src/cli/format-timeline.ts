@@ -61,6 +61,12 @@ export function eventDetail(event: JournalEvent, value: unknown): string {
       return event.outcome.status === 'completed'
         ? `child run ${event.childRunId} completed: ${preview(value, VALUE_WIDTH)}`
         : `child run ${event.childRunId} ${event.outcome.status}: ${formatError(event.outcome.error)}`;
+    case 'approval.requested':
+      return `approval ${event.approvalId} asked: ${preview(value, VALUE_WIDTH)}`;
+    case 'approval.decided': {
+      const { approved, by, reason } = event.decision;
+      return `${approved ? 'approved' : 'rejected'} by ${by}${reason === undefined ? '' : `: ${reason}`}`;
+    }
     case 'snapshot.recorded':
       return 'checkpoint: replay after a restart starts here';
     case 'run.completed':

@@ -18,6 +18,8 @@ export type CairnErrorCode =
   | 'run_finished'
   | 'nothing_to_resolve'
   | 'nothing_to_resume'
+  | 'approval_not_found'
+  | 'approval_decided'
   | 'workflow_not_found'
   | 'workflow_already_defined'
   | 'step_failed'
@@ -48,6 +50,8 @@ const KIND_BY_CODE: Record<CairnErrorCode, CairnErrorKind> = {
   run_finished: 'expected',
   nothing_to_resolve: 'expected',
   nothing_to_resume: 'expected',
+  approval_not_found: 'expected',
+  approval_decided: 'expected',
   workflow_not_found: 'expected',
   workflow_already_defined: 'expected',
   step_failed: 'expected',

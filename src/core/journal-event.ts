@@ -94,6 +94,30 @@ export const journalEventSchema = z.discriminatedUnion('kind', [
     payload: valueRefSchema,
   }),
   z.object({ kind: z.literal('signal.timed_out'), position, name: z.string() }),
+  // A person's decision was asked for (see WorkflowContext.waitForApproval) ...
+  z.object({
+    kind: z.literal('approval.requested'),
+    position,
+    name: z.string(),
+    approvalId: z.string(),
+    request: valueRefSchema,
+    deadline: time.optional(),
+  }),
+  // ... and given (or taken by the timeout: `decision.by` is then `timeout`).
+  z.object({
+    kind: z.literal('approval.decided'),
+    position,
+    name: z.string(),
+    approvalId: z.string(),
+    decision: z.object({
+      approved: z.boolean(),
+      by: z.string(),
+      reason: z.string().optional(),
+      args: z.json().optional(),
+      at: time,
+    }),
+    signalId: z.number().int().positive(),
+  }),
   z.object({ kind: z.literal('child.started'), position, name: z.string(), childRunId: z.string() }),
   z.object({
     kind: z.literal('child.completed'),

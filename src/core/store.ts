@@ -1,3 +1,4 @@
+import type { ApprovalDecision, ApprovalRecord, ApprovalStatus } from './approval.js';
 import type { Blob } from './blob.js';
 import type { JournalEvent, JournalEventKind, StoredEvent } from './journal-event.js';
 import type { RunOutcome, RunRecord, RunStatus } from './run.js';
@@ -60,6 +61,19 @@ export interface Store {
   sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }>;
   /** Signals in the run's inbox with `signalId > afterId`, oldest first. */
   readSignals(tenantId: string, runId: string, afterId?: number): Promise<StoredSignal[]>;
+  /** Records a request for a person's decision; asking again with the same id returns the first one. */
+  requestApproval(request: RequestApprovalRequest): Promise<ApprovalRecord>;
+  getApproval(tenantId: string, approvalId: string): Promise<ApprovalRecord | undefined>;
+  listApprovals(query: ApprovalQuery): Promise<ApprovalRecord[]>;
+  /**
+   * Records a decision on a pending approval and, in the same transaction, sends it to the run's inbox
+   * (see `approvalSignalName`) and wakes the run. Returns the approval as it now stands; if it was no
+   * longer pending, returns it unchanged (`decided: false`).
+   */
+  decideApproval(
+    request: DecideApprovalRequest,
+  ): Promise<{ readonly approval: ApprovalRecord; readonly decided: boolean }>;
+
   /** Marks a live run to be cancelled and wakes it. Returns the run, or undefined if there is none. */
   requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined>;
 
@@ -179,6 +193,31 @@ export interface SendSignalRequest {
   readonly name: string;
   readonly payload: ValueRef;
   readonly blobs: readonly Blob[];
+  readonly now: number;
+}
+
+export interface RequestApprovalRequest {
+  readonly tenantId: string;
+  readonly approvalId: string;
+  readonly runId: string;
+  readonly request: ApprovalRecord['request'];
+  readonly expiresAt?: number | undefined;
+  readonly now: number;
+}
+
+export interface ApprovalQuery {
+  readonly tenantId: string;
+  readonly status?: readonly ApprovalStatus[] | undefined;
+  readonly runId?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+export interface DecideApprovalRequest {
+  readonly tenantId: string;
+  readonly approvalId: string;
+  /** `expired` when a timeout takes the default decision. */
+  readonly status: Exclude<ApprovalStatus, 'pending'>;
+  readonly decision: ApprovalDecision;
   readonly now: number;
 }
 

@@ -13,12 +13,14 @@ export function streamPartsFor(reply: ScriptedReply): LanguageModelV3StreamPart[
   const parts: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: [] }];
   if (reply.text !== '') {
     parts.push({ type: 'text-start', id: 'text-0' });
-    for (const delta of split(reply.text, TEXT_CHUNKS)) parts.push({ type: 'text-delta', id: 'text-0', delta });
+    for (const delta of split(reply.text, TEXT_CHUNKS))
+      parts.push({ type: 'text-delta', id: 'text-0', delta });
     parts.push({ type: 'text-end', id: 'text-0' });
   }
   for (const call of reply.toolCalls) {
     parts.push({ type: 'tool-input-start', id: call.toolCallId, toolName: call.toolName });
-    for (const delta of split(call.input, 2)) parts.push({ type: 'tool-input-delta', id: call.toolCallId, delta });
+    for (const delta of split(call.input, 2))
+      parts.push({ type: 'tool-input-delta', id: call.toolCallId, delta });
     parts.push({ type: 'tool-input-end', id: call.toolCallId });
     parts.push(call);
   }
@@ -27,7 +29,9 @@ export function streamPartsFor(reply: ScriptedReply): LanguageModelV3StreamPart[
 }
 
 /** A readable stream that yields `parts`, one per pull, so that consumers see them arrive in turn. */
-export function streamOf(parts: readonly LanguageModelV3StreamPart[]): ReadableStream<LanguageModelV3StreamPart> {
+export function streamOf(
+  parts: readonly LanguageModelV3StreamPart[],
+): ReadableStream<LanguageModelV3StreamPart> {
   let next = 0;
   return new ReadableStream<LanguageModelV3StreamPart>({
     pull(controller) {

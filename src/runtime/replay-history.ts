@@ -7,7 +7,7 @@ import {
 } from '../core/journal-event.js';
 
 /** The kinds of operation a workflow can call, as replay matches them against the journal. */
-export type OperationKind = 'step' | 'sleep' | 'signal' | 'child' | 'value' | 'checkpoint';
+export type OperationKind = 'step' | 'sleep' | 'signal' | 'approval' | 'child' | 'value' | 'checkpoint';
 
 /** An event that settles an operation: what replay hands back to the workflow, in journal order. */
 export type CompletionEvent =
@@ -16,6 +16,7 @@ export type CompletionEvent =
   | EventOf<'signal.received'>
   | EventOf<'signal.timed_out'>
   | EventOf<'child.completed'>
+  | EventOf<'approval.decided'>
   | (EventOf<'step.failed'> & { retryAt?: undefined });
 
 /**
@@ -42,7 +43,11 @@ export class ReplayHistory {
       if (list === undefined) this.byPosition.set(event.position, [event]);
       else list.push(event);
       if (isCompletion(event)) this.completions.push(event);
-      if (event.kind === 'signal.received' || event.kind === 'step.resolved')
+      if (
+        event.kind === 'signal.received' ||
+        event.kind === 'step.resolved' ||
+        event.kind === 'approval.decided'
+      )
         this.consumedSignals.add(event.signalId);
     }
   }
@@ -67,6 +72,7 @@ export function isCompletion(event: JournalEvent): event is CompletionEvent {
     case 'signal.received':
     case 'signal.timed_out':
     case 'child.completed':
+    case 'approval.decided':
       return true;
     case 'step.failed':
       return event.retryAt === undefined;
@@ -99,6 +105,9 @@ function operationKindOf(event: OperationEvent): OperationKind {
     case 'child.started':
     case 'child.completed':
       return 'child';
+    case 'approval.requested':
+    case 'approval.decided':
+      return 'approval';
     case 'value.recorded':
       return 'value';
     case 'snapshot.recorded':

@@ -1,9 +1,11 @@
+import type { ApprovalRecord, ApprovalStatus } from '../core/approval.js';
 import { CairnError, isCairnError } from '../core/errors.js';
 import type { JournalEvent, StoredEvent } from '../core/journal-event.js';
 import { decodeValue, encodeValue } from '../core/payload-codec.js';
 import { DEFAULT_TENANT, isFinalStatus, type RunRecord, type RunStatus } from '../core/run.js';
 import { deserializeError } from '../core/serialized-error.js';
 import type { Store } from '../core/store.js';
+import type { JsonValue } from '../core/value-ref.js';
 import { DEFAULT_STORE_URL, openStore } from '../store/open-store.js';
 import { cancelRun } from './cancel-run.js';
 import { FinalWatch } from './final-watch.js';
@@ -66,6 +68,12 @@ export interface RunHandle<O> {
 export interface RunInspection {
   readonly run: RunRecord;
   readonly events: StoredEvent[];
+}
+
+export interface DecisionOptions extends CallOptions {
+  /** Who decides (recorded with the decision). */
+  readonly by?: string;
+  readonly reason?: string;
 }
 
 export interface ListRunsOptions extends CallOptions {
@@ -246,6 +254,69 @@ export class Runtime {
     }
     await this.sendSignal(tenantId, runId, RESOLVE_SIGNAL, { ...parsed, position: target });
     return target;
+  }
+
+  /** Approvals waiting for a decision (or, with `status`, decided ones), oldest first. */
+  async listApprovals(
+    options: CallOptions & {
+      status?: ApprovalStatus | readonly ApprovalStatus[];
+      runId?: string;
+      limit?: number;
+    } = {},
+  ): Promise<ApprovalRecord[]> {
+    const status = options.status ?? 'pending';
+    return this.store.listApprovals({
+      tenantId: this.tenantOf(options),
+      status: typeof status === 'string' ? [status] : status,
+      runId: options.runId,
+      limit: options.limit,
+    });
+  }
+
+  /** Approves a pending approval, optionally with edited arguments; the waiting run carries on. */
+  approve(approvalId: string, options: DecisionOptions & { args?: JsonValue } = {}): Promise<ApprovalRecord> {
+    return this.decide(approvalId, true, options);
+  }
+
+  /** Rejects a pending approval; the reason reaches the run (an agent's model sees it). */
+  reject(approvalId: string, options: DecisionOptions = {}): Promise<ApprovalRecord> {
+    return this.decide(approvalId, false, options);
+  }
+
+  private async decide(
+    approvalId: string,
+    approved: boolean,
+    options: DecisionOptions & { args?: JsonValue },
+  ): Promise<ApprovalRecord> {
+    const tenantId = this.tenantOf(options);
+    const existing = await this.store.getApproval(tenantId, approvalId);
+    if (existing === undefined) {
+      throw new CairnError(
+        'approval_not_found',
+        `No approval with id ${JSON.stringify(approvalId)}. List them with: cairn approvals list`,
+      );
+    }
+    const now = this.clock();
+    const decision = {
+      approved,
+      by: options.by ?? 'unknown',
+      reason: options.reason,
+      args: options.args,
+      at: now,
+    };
+    const { approval, decided } = await this.store.decideApproval({
+      tenantId,
+      approvalId,
+      status: approved ? 'approved' : 'rejected',
+      decision,
+      now,
+    });
+    if (!decided) {
+      const by = approval.decision === undefined ? '' : ` by ${approval.decision.by}`;
+      throw new CairnError('approval_decided', `Approval ${approvalId} was already ${approval.status}${by}.`);
+    }
+    this.worker?.poke();
+    return approval;
   }
 
   /**

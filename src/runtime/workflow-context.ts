@@ -1,5 +1,6 @@
 import { toMillis } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
+import { ApprovalOperation } from './approval-operation.js';
 import { ChildOperation } from './child-operation.js';
 import type { Operation } from './operation.js';
 import type { ContextHost } from './operation-host.js';
@@ -53,6 +54,23 @@ export function createWorkflowContext(execution: ContextHost, workflow: string):
         'signal',
         name,
         (position) => new SignalOperation(position, name, execution, timeoutMs, fallback),
+      );
+    },
+
+    waitForApproval(request, options = {}) {
+      if (typeof request?.title !== 'string' || request.title.trim() === '') {
+        throw new CairnError(
+          'invalid_argument',
+          'ctx.waitForApproval(request): request.title must say what is to be decided.',
+        );
+      }
+      const timeoutMs =
+        options.timeout === undefined ? undefined : toMillis(options.timeout, 'approval timeout');
+      const onTimeout = options.onTimeout ?? 'reject';
+      return call(
+        'approval',
+        'approval',
+        (position) => new ApprovalOperation(position, execution, request, timeoutMs, onTimeout),
       );
     },
 

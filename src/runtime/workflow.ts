@@ -1,7 +1,9 @@
 import type { ZodType } from 'zod';
+import type { ApprovalDecision } from '../core/approval.js';
 import type { Duration } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import type { StepEffect } from '../core/journal-event.js';
+import type { JsonValue } from '../core/value-ref.js';
 
 /**
  * What a workflow's code sees. Every method is journaled: on replay after a crash, recorded results
@@ -25,6 +27,12 @@ export interface WorkflowContext {
    * passes (or rejects with `signal_timeout` when no default is given).
    */
   waitForSignal<T = unknown>(name: string, options?: SignalWaitOptions<T>): Promise<T>;
+  /**
+   * Asks a person for a decision and waits for it durably (no worker, no memory), however long it takes.
+   * The request is listed by `runtime.listApprovals()` / `cairn approvals list`, and decided by
+   * `runtime.approve` / `reject`. With `timeout`, `onTimeout` (default `reject`) is taken when it passes.
+   */
+  waitForApproval(request: ApprovalRequest, options?: ApprovalWaitOptions): Promise<ApprovalDecision>;
   /** Starts another workflow as a child run, and waits durably for its result. */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
   /**
@@ -91,6 +99,20 @@ export interface RetryPolicy {
 export interface SignalWaitOptions<T> {
   readonly timeout?: Duration;
   readonly default?: T;
+}
+
+/** What a person is asked to decide. */
+export interface ApprovalRequest {
+  readonly title: string;
+  /** Anything that helps decide: the tool, its arguments, an amount. */
+  readonly details?: JsonValue;
+  /** The approval's id. Default: the run id and the call's position. */
+  readonly id?: string;
+}
+
+export interface ApprovalWaitOptions {
+  readonly timeout?: Duration;
+  readonly onTimeout?: 'approve' | 'reject';
 }
 
 export interface ChildOptions {

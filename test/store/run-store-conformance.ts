@@ -347,6 +347,50 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       const page = await store.listRuns({ tenantId: T, limit: 1, before: { createdAt: 3, runId: 'c' } });
       expect(page.map((r) => r.runId)).toEqual(['b']);
     });
+
+    it('records an approval request once, lists pending ones, and decides it once, waking the run', async () => {
+      await create('r1');
+      const claimed = await claimOne();
+      await store.suspend({ ...lease(claimed), status: 'waiting', seenWakeSeq: claimed.wakeSeq, now: 1_001 });
+      const ask = {
+        tenantId: T,
+        approvalId: 'r1:3',
+        runId: 'r1',
+        request: { title: 'Refund 40 EUR' },
+        now: 1_002,
+      };
+      const first = await store.requestApproval({ ...ask, expiresAt: 9_000 });
+      const again = await store.requestApproval({ ...ask, request: { title: 'something else' }, now: 1_003 });
+      expect(again).toEqual(first);
+      expect(first).toMatchObject({ status: 'pending', runId: 'r1', expiresAt: 9_000, decision: undefined });
+      expect(
+        (await store.listApprovals({ tenantId: T, status: ['pending'] })).map((a) => a.approvalId),
+      ).toEqual(['r1:3']);
+      expect(await store.listApprovals({ tenantId: 'tenant-b' })).toEqual([]);
+
+      const decision = { approved: false, by: 'ada', reason: 'too much', at: 1_004 };
+      const decided = await store.decideApproval({
+        tenantId: T,
+        approvalId: 'r1:3',
+        status: 'rejected',
+        decision,
+        now: 1_004,
+      });
+      expect(decided).toMatchObject({ decided: true, approval: { status: 'rejected', decision } });
+      const late = await store.decideApproval({
+        tenantId: T,
+        approvalId: 'r1:3',
+        status: 'approved',
+        decision: { approved: true, by: 'bob', at: 1_005 },
+        now: 1_005,
+      });
+      expect(late).toMatchObject({ decided: false, approval: { status: 'rejected' } });
+      // The decision is in the run's inbox, and the run is claimable again.
+      expect((await store.readSignals(T, 'r1')).map((signal) => [signal.name, signal.payload])).toEqual([
+        ['$approval:r1:3', { inline: decision }],
+      ]);
+      expect((await claimOne(1_006)).runId).toBe('r1');
+    });
   });
 }
 

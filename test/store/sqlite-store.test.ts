@@ -3,11 +3,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isCairnError } from '../../src/core/errors.js';
 import { openStore } from '../../src/store/open-store.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../support/temp-dir.js';
 import { runStoreConformance } from './run-store-conformance.js';
 
 const dir = tempDir();
+const LATEST = SQLITE_MIGRATIONS.length;
 let counter = 0;
 runStoreConformance('SQLite', () => new SqliteStore({ path: join(dir, `conformance-${++counter}.db`) }));
 
@@ -18,7 +20,7 @@ describe('SqliteStore', () => {
     await store.close();
     const db = new Database(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 1 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: LATEST });
     db.close();
   });
 
@@ -27,8 +29,24 @@ describe('SqliteStore', () => {
     await new SqliteStore({ path }).close();
     await new SqliteStore({ path }).close();
     const db = new Database(path);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: LATEST });
     db.close();
+  });
+
+  it('upgrades a database made by an older version, keeping its runs', async () => {
+    const path = join(dir, 'older.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    db.exec(SQLITE_MIGRATIONS[0]!.sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (1, 0)').run();
+    db.prepare(
+      "INSERT INTO runs (tenant_id, run_id, workflow, status, available_at, created_at, updated_at) VALUES ('default', 'old', 'wf', 'runnable', 0, 0, 0)",
+    ).run();
+    db.close();
+    const store = new SqliteStore({ path });
+    expect((await store.getRun('default', 'old'))?.workflow).toBe('wf');
+    expect(await store.listApprovals({ tenantId: 'default' })).toEqual([]);
+    await store.close();
   });
 
   it('refuses a database whose schema is newer than this code', async () => {

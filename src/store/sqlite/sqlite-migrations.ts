@@ -68,4 +68,23 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX signals_by_run ON signals (tenant_id, run_id, signal_id);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE approvals (
+        tenant_id    TEXT    NOT NULL,
+        approval_id  TEXT    NOT NULL,
+        run_id       TEXT    NOT NULL,
+        status       TEXT    NOT NULL,
+        request      TEXT    NOT NULL,
+        decision     TEXT,
+        requested_at INTEGER NOT NULL,
+        expires_at   INTEGER,
+        decided_at   INTEGER,
+        PRIMARY KEY (tenant_id, approval_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX approvals_by_status ON approvals (tenant_id, status, requested_at);
+      CREATE INDEX approvals_by_run ON approvals (tenant_id, run_id);
+    `,
+  },
 ];

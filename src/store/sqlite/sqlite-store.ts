@@ -1,6 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type { ApprovalRecord } from '../../core/approval.js';
 import type { Blob, BlobEncoding } from '../../core/blob.js';
 import { CairnError } from '../../core/errors.js';
 import { decodeJournalEvent, encodeJournalEvent } from '../../core/journal-codec.js';
@@ -9,14 +7,17 @@ import type { RunRecord } from '../../core/run.js';
 import type {
   AppendRequest,
   AppendResult,
+  ApprovalQuery,
   ClaimedRun,
   ClaimRequest,
   CreateRunRequest,
   CreateRunResult,
+  DecideApprovalRequest,
   LeaseRef,
   LeaseState,
   ReadEventsOptions,
   RenewLeasesRequest,
+  RequestApprovalRequest,
   RunQuery,
   SendSignalRequest,
   Store,
@@ -27,29 +28,17 @@ import type {
 } from '../../core/store.js';
 import type { ValueRef } from '../../core/value-ref.js';
 import { type BlobPacking, packBlob, unpackBlob } from './blob-packing.js';
-import { applySqliteMigrations } from './sqlite-migrate.js';
+import { SqliteApprovals } from './sqlite-approvals.js';
+import { SqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.js';
+import { insertSignal, WAKE_AT, WAKE_STATUS, wakeRun } from './sqlite-inbox.js';
 import { type RunRow, toRunRecord } from './sqlite-rows.js';
 
-export interface SqliteStoreOptions {
-  /** A file path, or `:memory:`. Parent folders are created. */
-  readonly path: string;
-  /**
-   * `normal` (default) survives a killed process at any instant: a commit is in the WAL before it returns.
-   * `full` also survives power loss, at several times the cost per commit.
-   */
-  readonly synchronous?: 'normal' | 'full';
-  /** Create the file if it does not exist (default). False: refuse, saying where it looked. */
-  readonly createIfMissing?: boolean;
-  /** How long a writer waits for another process's transaction before giving up. Default 5 s. */
-  readonly busyTimeoutMs?: number;
-}
+export type SqliteStoreOptions = SqliteConnectionOptions;
 
 /** A run's journal length: the journal is the truth, so no counter on `runs` needs updating per append. */
 const LAST_SEQ =
   '(SELECT MAX(seq) FROM events e WHERE e.tenant_id = runs.tenant_id AND e.run_id = runs.run_id)';
 const LIVE = `('runnable','running','waiting','needs_attention')`;
-const WAKE_STATUS = `CASE WHEN status IN ('waiting','needs_attention') THEN 'runnable' ELSE status END`;
-const WAKE_AT = `CASE WHEN status IN ('waiting','needs_attention','runnable') THEN @now ELSE available_at END`;
 
 /**
  * The embedded store: one SQLite file in WAL mode, shared safely by the processes of one machine.
@@ -59,52 +48,34 @@ const WAKE_AT = `CASE WHEN status IN ('waiting','needs_attention','runnable') TH
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = { concurrentWriters: false, pushWakeups: false };
   readonly path: string;
-  private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
-  /** Runs `work` in a BEGIN IMMEDIATE transaction (the wrapper is built once: building it is not free). */
-  private readonly immediate: <T>(work: () => T) => T;
+  private readonly connection: SqliteConnection;
+  private readonly approvals: SqliteApprovals;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
-    const create = options.createIfMissing ?? true;
-    if (options.path !== ':memory:' && !create && !existsSync(options.path)) {
-      throw new CairnError(
-        'store_not_found',
-        `No Cairn store at ${options.path}. Run from the folder that holds .cairn/, or name the store with --store sqlite:<path> (or CAIRN_STORE).`,
-      );
-    }
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5_000}`);
-    // Checkpoint the WAL every ~40 MB rather than every ~4 MB: a checkpoint copies pages and syncs the
-    // file, and doing it less often takes a tenth off every commit. The last connection to close
-    // checkpoints what is left.
-    this.db.pragma('wal_autocheckpoint = 10000');
-    this.db.pragma('foreign_keys = ON');
-    applySqliteMigrations(this.db);
-    const transaction = this.db.transaction((work: () => unknown) => work());
-    this.immediate = <T>(work: () => T): T => transaction.immediate(work) as T;
+    this.connection = new SqliteConnection(options);
+    this.approvals = new SqliteApprovals(this.connection);
   }
 
   async createRun(request: CreateRunRequest): Promise<CreateRunResult> {
-    return this.immediate((): CreateRunResult => {
-      const inserted = this.sql(
-        `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, fence, lease_owner, available_at, created_at, updated_at)
+    return this.connection.immediate((): CreateRunResult => {
+      const inserted = this.connection
+        .sql(
+          `INSERT INTO runs (tenant_id, run_id, workflow, status, parent_run_id, fence, lease_owner, available_at, created_at, updated_at)
            VALUES (@tenantId, @runId, @workflow, @status, @parentRunId, @fence, @owner, @availableAt, @now, @now)
            ON CONFLICT DO NOTHING`,
-      ).run({
-        tenantId: request.tenantId,
-        runId: request.runId,
-        workflow: request.workflow,
-        status: request.leaseTo === undefined ? 'runnable' : 'running',
-        parentRunId: request.parentRunId ?? null,
-        fence: request.leaseTo === undefined ? 0 : 1,
-        owner: request.leaseTo?.workerId ?? null,
-        availableAt: request.now + (request.leaseTo?.leaseMs ?? 0),
-        now: request.now,
-      });
+        )
+        .run({
+          tenantId: request.tenantId,
+          runId: request.runId,
+          workflow: request.workflow,
+          status: request.leaseTo === undefined ? 'runnable' : 'running',
+          parentRunId: request.parentRunId ?? null,
+          fence: request.leaseTo === undefined ? 0 : 1,
+          owner: request.leaseTo?.workerId ?? null,
+          availableAt: request.now + (request.leaseTo?.leaseMs ?? 0),
+          now: request.now,
+        });
       if (inserted.changes === 1) {
         this.insertBlobs(request.tenantId, request.blobs);
         this.insertEvents(request.tenantId, request.runId, 0, request.events, request.now);
@@ -154,17 +125,19 @@ export class SqliteStore implements Store {
     if (query.workflow !== undefined) where.push('workflow = @workflow');
     if (query.parentRunId !== undefined) where.push('parent_run_id = @parentRunId');
     if (query.before !== undefined) where.push('(created_at, run_id) < (@beforeCreatedAt, @beforeRunId)');
-    const rows = this.sql(
-      `SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, run_id DESC LIMIT @limit`,
-    ).all({
-      tenantId: query.tenantId,
-      status: query.status === undefined ? null : JSON.stringify(query.status),
-      workflow: query.workflow ?? null,
-      parentRunId: query.parentRunId ?? null,
-      beforeCreatedAt: query.before?.createdAt ?? null,
-      beforeRunId: query.before?.runId ?? null,
-      limit: query.limit ?? 100,
-    }) as RunRow[];
+    const rows = this.connection
+      .sql(
+        `SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, run_id DESC LIMIT @limit`,
+      )
+      .all({
+        tenantId: query.tenantId,
+        status: query.status === undefined ? null : JSON.stringify(query.status),
+        workflow: query.workflow ?? null,
+        parentRunId: query.parentRunId ?? null,
+        beforeCreatedAt: query.before?.createdAt ?? null,
+        beforeRunId: query.before?.runId ?? null,
+        limit: query.limit ?? 100,
+      }) as RunRow[];
     return rows.map(toRunRecord);
   }
 
@@ -175,16 +148,18 @@ export class SqliteStore implements Store {
     options: ReadEventsOptions = {},
   ): Promise<StoredEvent[]> {
     const kinds = options.kinds === undefined ? '' : 'AND kind IN (SELECT value FROM json_each(@kinds))';
-    const rows = this.sql(
-      `SELECT seq, v, body, at FROM events WHERE tenant_id = @tenantId AND run_id = @runId AND seq > @afterSeq ${kinds}
+    const rows = this.connection
+      .sql(
+        `SELECT seq, v, body, at FROM events WHERE tenant_id = @tenantId AND run_id = @runId AND seq > @afterSeq ${kinds}
        ORDER BY seq LIMIT @limit`,
-    ).all({
-      tenantId,
-      runId,
-      afterSeq,
-      kinds: options.kinds === undefined ? null : JSON.stringify(options.kinds),
-      limit: options.limit ?? -1,
-    }) as { seq: number; v: number; body: string; at: number }[];
+      )
+      .all({
+        tenantId,
+        runId,
+        afterSeq,
+        kinds: options.kinds === undefined ? null : JSON.stringify(options.kinds),
+        limit: options.limit ?? -1,
+      }) as { seq: number; v: number; body: string; at: number }[];
     return rows.map((row) => ({
       seq: row.seq,
       at: row.at,
@@ -193,11 +168,13 @@ export class SqliteStore implements Store {
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
-    return this.immediate((): AppendResult => {
-      const run = this.sql(
-        `SELECT ${LAST_SEQ} AS last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs
+    return this.connection.immediate((): AppendResult => {
+      const run = this.connection
+        .sql(
+          `SELECT ${LAST_SEQ} AS last_seq, fence, lease_owner, cancel_requested, parent_run_id FROM runs
            WHERE tenant_id = ? AND run_id = ?`,
-      ).get(request.tenantId, request.runId) as
+        )
+        .get(request.tenantId, request.runId) as
         | Pick<RunRow, 'last_seq' | 'fence' | 'lease_owner' | 'cancel_requested' | 'parent_run_id'>
         | undefined;
       if (run === undefined) throw runNotFound(request.runId);
@@ -213,31 +190,34 @@ export class SqliteStore implements Store {
       const lastSeq = request.expectedSeq + request.events.length;
       const outcome = request.outcome;
       if (outcome !== undefined) {
-        this.sql(
-          `UPDATE runs SET status = @status, result = @result, error = @error, attention = NULL,
+        this.connection
+          .sql(
+            `UPDATE runs SET status = @status, result = @result, error = @error, attention = NULL,
                lease_owner = NULL, available_at = NULL, updated_at = @now
              WHERE tenant_id = @tenantId AND run_id = @runId`,
-        ).run({
-          status: outcome.status,
-          result: outcome.status === 'completed' ? JSON.stringify(outcome.result) : null,
-          error: outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
-          now: request.now,
-          tenantId: request.tenantId,
-          runId: request.runId,
-        });
-        if (run.parent_run_id !== null) this.wake(request.tenantId, run.parent_run_id, request.now);
+          )
+          .run({
+            status: outcome.status,
+            result: outcome.status === 'completed' ? JSON.stringify(outcome.result) : null,
+            error: outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
+            now: request.now,
+            tenantId: request.tenantId,
+            runId: request.runId,
+          });
+        if (run.parent_run_id !== null)
+          wakeRun(this.connection, request.tenantId, run.parent_run_id, request.now);
       }
       return { lastSeq, cancelRequested: run.cancel_requested === 1 };
     });
   }
 
   async putBlobs(tenantId: string, blobs: readonly Blob[]): Promise<void> {
-    this.immediate(() => this.insertBlobs(tenantId, blobs));
+    this.connection.immediate(() => this.insertBlobs(tenantId, blobs));
   }
 
   async getBlobs(tenantId: string, hashes: readonly string[]): Promise<Map<string, Blob>> {
     const found = new Map<string, Blob>();
-    const statement = this.sql(
+    const statement = this.connection.sql(
       'SELECT hash, encoding, packing, data FROM blobs WHERE tenant_id = ? AND hash = ?',
     );
     for (const hash of hashes) {
@@ -257,23 +237,25 @@ export class SqliteStore implements Store {
     if (request.only !== undefined) filters.push('tenant_id = @onlyTenant AND run_id = @onlyRun');
     // Find candidates without a write lock; the UPDATE re-checks each one, so a run another process
     // claimed in between is simply skipped.
-    const candidates = this.sql(
-      `SELECT tenant_id, run_id FROM runs WHERE ${filters.join(' AND ')} ORDER BY available_at LIMIT @limit`,
-    ).all({
-      now: request.now,
-      limit: request.limit,
-      workflows: request.workflows === undefined ? null : JSON.stringify(request.workflows),
-      onlyTenant: request.only?.tenantId ?? null,
-      onlyRun: request.only?.runId ?? null,
-    }) as Pick<RunRow, 'tenant_id' | 'run_id'>[];
+    const candidates = this.connection
+      .sql(
+        `SELECT tenant_id, run_id FROM runs WHERE ${filters.join(' AND ')} ORDER BY available_at LIMIT @limit`,
+      )
+      .all({
+        now: request.now,
+        limit: request.limit,
+        workflows: request.workflows === undefined ? null : JSON.stringify(request.workflows),
+        onlyTenant: request.only?.tenantId ?? null,
+        onlyRun: request.only?.runId ?? null,
+      }) as Pick<RunRow, 'tenant_id' | 'run_id'>[];
     if (candidates.length === 0) return [];
-    const take = this.sql(
+    const take = this.connection.sql(
       `UPDATE runs SET status = 'running', lease_owner = @workerId, available_at = @expiresAt,
          fence = fence + 1, updated_at = @now
        WHERE tenant_id = @tenantId AND run_id = @runId AND available_at <= @now
        RETURNING tenant_id, run_id, workflow, parent_run_id, fence, wake_seq, cancel_requested, ${LAST_SEQ} AS last_seq`,
     );
-    const rows = this.immediate(() =>
+    const rows = this.connection.immediate(() =>
       candidates.flatMap((candidate) => {
         const row = take.get({
           tenantId: candidate.tenant_id,
@@ -298,12 +280,12 @@ export class SqliteStore implements Store {
   }
 
   async renewLeases(request: RenewLeasesRequest): Promise<LeaseState[]> {
-    const renew = this.sql(
+    const renew = this.connection.sql(
       `UPDATE runs SET available_at = @expiresAt
        WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner = @workerId
        RETURNING cancel_requested`,
     );
-    return this.immediate(() =>
+    return this.connection.immediate(() =>
       request.leases.map((lease): LeaseState => {
         const row = renew.get({
           tenantId: lease.tenantId,
@@ -323,68 +305,75 @@ export class SqliteStore implements Store {
   }
 
   async suspend(request: SuspendRequest): Promise<SuspendResult> {
-    const row = this.sql(
-      `UPDATE runs SET
+    const row = this.connection
+      .sql(
+        `UPDATE runs SET
          status       = CASE WHEN wake_seq = @seen THEN @status ELSE 'runnable' END,
          available_at = CASE WHEN wake_seq = @seen THEN @wakeAt ELSE @now END,
          attention    = CASE WHEN wake_seq = @seen THEN @attention ELSE NULL END,
          lease_owner = NULL, updated_at = @now
        WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner IS NOT NULL
        RETURNING status`,
-    ).get({
-      tenantId: request.tenantId,
-      runId: request.runId,
-      fence: request.fence,
-      seen: request.seenWakeSeq,
-      status: request.status,
-      wakeAt: request.wakeAt ?? null,
-      attention: request.attention ?? null,
-      now: request.now,
-    }) as { status: string } | undefined;
+      )
+      .get({
+        tenantId: request.tenantId,
+        runId: request.runId,
+        fence: request.fence,
+        seen: request.seenWakeSeq,
+        status: request.status,
+        wakeAt: request.wakeAt ?? null,
+        attention: request.attention ?? null,
+        now: request.now,
+      }) as { status: string } | undefined;
     if (row === undefined) throw staleWriter(request);
     return { woken: row.status === 'runnable' };
   }
 
   async release(request: LeaseRef & { readonly now: number }): Promise<void> {
-    this.sql(
-      `UPDATE runs SET status = 'runnable', available_at = @now, lease_owner = NULL, updated_at = @now
+    this.connection
+      .sql(
+        `UPDATE runs SET status = 'runnable', available_at = @now, lease_owner = NULL, updated_at = @now
        WHERE tenant_id = @tenantId AND run_id = @runId AND fence = @fence AND lease_owner IS NOT NULL`,
-    ).run({ tenantId: request.tenantId, runId: request.runId, fence: request.fence, now: request.now });
+      )
+      .run({ tenantId: request.tenantId, runId: request.runId, fence: request.fence, now: request.now });
   }
 
   async expireLeases(owners: readonly string[], now: number): Promise<number> {
-    return this.sql(
-      `UPDATE runs SET available_at = @now
+    return this.connection
+      .sql(
+        `UPDATE runs SET available_at = @now
        WHERE available_at IS NOT NULL AND lease_owner IN (SELECT value FROM json_each(@owners)) AND status = 'running'`,
-    ).run({ owners: JSON.stringify(owners), now }).changes;
+      )
+      .run({ owners: JSON.stringify(owners), now }).changes;
   }
 
   async leaseOwners(): Promise<string[]> {
     // Leased runs always have available_at set (their lease expiry), so the partial index finds them.
-    const rows = this.sql(
-      'SELECT DISTINCT lease_owner FROM runs WHERE available_at IS NOT NULL AND lease_owner IS NOT NULL',
-    ).all() as {
+    const rows = this.connection
+      .sql('SELECT DISTINCT lease_owner FROM runs WHERE available_at IS NOT NULL AND lease_owner IS NOT NULL')
+      .all() as {
       lease_owner: string;
     }[];
     return rows.map((row) => row.lease_owner);
   }
 
   async sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }> {
-    return this.immediate(() => {
-      if (!this.wake(request.tenantId, request.runId, request.now)) throw runNotFound(request.runId);
+    return this.connection.immediate(() => {
+      if (!wakeRun(this.connection, request.tenantId, request.runId, request.now))
+        throw runNotFound(request.runId);
       this.insertBlobs(request.tenantId, request.blobs);
-      const inserted = this.sql(
-        'INSERT INTO signals (tenant_id, run_id, name, payload, created_at) VALUES (?, ?, ?, ?, ?)',
-      ).run(request.tenantId, request.runId, request.name, JSON.stringify(request.payload), request.now);
-      return { signalId: Number(inserted.lastInsertRowid) };
+      const payload = JSON.stringify(request.payload);
+      return { signalId: insertSignal(this.connection, { ...request, payload }) };
     });
   }
 
   async readSignals(tenantId: string, runId: string, afterId = 0): Promise<StoredSignal[]> {
-    const rows = this.sql(
-      `SELECT signal_id, name, payload, created_at FROM signals
+    const rows = this.connection
+      .sql(
+        `SELECT signal_id, name, payload, created_at FROM signals
        WHERE tenant_id = ? AND run_id = ? AND signal_id > ? ORDER BY signal_id`,
-    ).all(tenantId, runId, afterId) as {
+      )
+      .all(tenantId, runId, afterId) as {
       signal_id: number;
       name: string;
       payload: string;
@@ -398,27 +387,37 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async requestApproval(request: RequestApprovalRequest): Promise<ApprovalRecord> {
+    return this.approvals.request(request);
+  }
+
+  async getApproval(tenantId: string, approvalId: string): Promise<ApprovalRecord | undefined> {
+    return this.approvals.get(tenantId, approvalId);
+  }
+
+  async listApprovals(query: ApprovalQuery): Promise<ApprovalRecord[]> {
+    return this.approvals.list(query);
+  }
+
+  async decideApproval(
+    request: DecideApprovalRequest,
+  ): Promise<{ approval: ApprovalRecord; decided: boolean }> {
+    return this.approvals.decide(request);
+  }
+
   async requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined> {
-    this.sql(
-      `UPDATE runs SET cancel_requested = 1, wake_seq = wake_seq + 1, status = ${WAKE_STATUS},
+    this.connection
+      .sql(
+        `UPDATE runs SET cancel_requested = 1, wake_seq = wake_seq + 1, status = ${WAKE_STATUS},
          available_at = ${WAKE_AT}, updated_at = @now
        WHERE tenant_id = @tenantId AND run_id = @runId AND status IN ${LIVE}`,
-    ).run({ tenantId, runId, now });
+      )
+      .run({ tenantId, runId, now });
     return this.findRun(tenantId, runId);
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
-  }
-
-  /** Bumps the run's inbox counter and makes it claimable if it was waiting. False if there is no such run. */
-  private wake(tenantId: string, runId: string, now: number): boolean {
-    return (
-      this.sql(
-        `UPDATE runs SET wake_seq = wake_seq + 1, status = ${WAKE_STATUS}, available_at = ${WAKE_AT}, updated_at = @now
-         WHERE tenant_id = @tenantId AND run_id = @runId`,
-      ).run({ tenantId, runId, now }).changes === 1
-    );
+    this.connection.close();
   }
 
   private insertEvents(
@@ -428,7 +427,7 @@ export class SqliteStore implements Store {
     events: AppendRequest['events'],
     now: number,
   ): void {
-    const insert = this.sql(
+    const insert = this.connection.sql(
       'INSERT INTO events (tenant_id, run_id, seq, kind, v, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     events.forEach((event, index) => {
@@ -446,8 +445,8 @@ export class SqliteStore implements Store {
 
   private insertBlobs(tenantId: string, blobs: readonly Blob[]): void {
     if (blobs.length === 0) return;
-    const exists = this.sql('SELECT 1 FROM blobs WHERE tenant_id = ? AND hash = ?').pluck();
-    const insert = this.sql(
+    const exists = this.connection.sql('SELECT 1 FROM blobs WHERE tenant_id = ? AND hash = ?').pluck();
+    const insert = this.connection.sql(
       'INSERT INTO blobs (tenant_id, hash, encoding, size, packing, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     for (const blob of blobs) {
@@ -459,9 +458,9 @@ export class SqliteStore implements Store {
   }
 
   private findRun(tenantId: string, runId: string): RunRecord | undefined {
-    const row = this.sql(
-      `SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE tenant_id = ? AND run_id = ?`,
-    ).get(tenantId, runId) as RunRow | undefined;
+    const row = this.connection
+      .sql(`SELECT *, ${LAST_SEQ} AS last_seq FROM runs WHERE tenant_id = ? AND run_id = ?`)
+      .get(tenantId, runId) as RunRow | undefined;
     return row === undefined ? undefined : toRunRecord(row);
   }
 
@@ -469,16 +468,6 @@ export class SqliteStore implements Store {
     const run = this.findRun(tenantId, runId);
     if (run === undefined) throw runNotFound(runId);
     return run;
-  }
-
-  /** Prepared statements, compiled once per distinct SQL text. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
   }
 }
 
