@@ -18,9 +18,10 @@ export interface EncodedValue {
 }
 
 /**
- * Encodes a value for the journal. Small values are inline; large arrays are stored element by element
- * (a list blob of element refs), so a history that is re-sent with one more message stores only the new
- * message and a new list; other large values are one blob each. Equal payloads share a hash.
+ * Encodes a value for the journal. Small values are inline. Large arrays are stored element by element
+ * (a list blob of element refs), so a history re-sent with one more message stores only the new message
+ * and a new list; large objects field by field, so a large value is stored once whatever envelope it
+ * comes in; large strings as text. Equal payloads share a hash, so each is stored once.
  */
 export function encodeValue(value: unknown, what: string): EncodedValue {
   if (value === undefined) return { ref: { undefined: true }, blobs: [], value: undefined };
@@ -46,7 +47,43 @@ function encodeInto(value: unknown, what: string, blobs: Blob[]): { ref: ValueRe
     blobs.push(...itemBlobs, list);
     return { ref: { blob: list.hash }, value: normalized };
   }
+  if (isPlainObject(value)) return encodeObject(value, what, blobs);
   return encodeWhole(value, what, blobs);
+}
+
+function encodeObject(
+  value: Record<string, unknown>,
+  what: string,
+  blobs: Blob[],
+): { ref: ValueRef; value: unknown } {
+  const text = toJsonText(value, what);
+  if (text.length <= INLINE_LIMIT) {
+    const normalized = JSON.parse(text) as JsonValue;
+    return { ref: { inline: normalized }, value: normalized };
+  }
+  const fieldBlobs: Blob[] = [];
+  const fields: Record<string, ValueRef> = {};
+  const normalized: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    // What JSON would drop, dropped too.
+    if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
+    const encoded = encodeInto(field, what, fieldBlobs);
+    fields[key] = encoded.ref;
+    normalized[key] = encoded.value;
+  }
+  if (fieldBlobs.length === 0) return encodeWhole(value, what, blobs);
+  const object = makeBlob('object', JSON.stringify(fields));
+  blobs.push(...fieldBlobs, object);
+  return { ref: { blob: object.hash }, value: normalized };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return (
+    (prototype === Object.prototype || prototype === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
 }
 
 function encodeWhole(value: unknown, what: string, blobs: Blob[]): { ref: ValueRef; value: unknown } {
@@ -82,6 +119,11 @@ export async function decodeValue(ref: ValueRef, readBlobs: BlobReader): Promise
   if (blob.encoding === 'text') return blob.data;
   const parsed = JSON.parse(blob.data) as unknown;
   if (blob.encoding === 'json') return parsed;
+  if (blob.encoding === 'object') {
+    const entries = Object.entries(parsed as Record<string, ValueRef>);
+    const values = await Promise.all(entries.map(([, field]) => decodeValue(field, readBlobs)));
+    return Object.fromEntries(entries.map(([key], index) => [key, values[index]]));
+  }
   return Promise.all((parsed as ValueRef[]).map((item) => decodeValue(item, readBlobs)));
 }
 

@@ -226,8 +226,10 @@ export class StepOperation extends Operation {
   }
 
   private async sleepUntil(time: number): Promise<void> {
-    const wait = time - this.host.now();
-    if (wait > 0) await delay(wait, undefined, { signal: this.host.abortSignal }).catch(() => undefined);
+    // Timers may fire a millisecond early by the wall clock: wait until the recorded time has come.
+    for (let wait = time - this.host.now(); wait > 0 && !this.host.stopped; wait = time - this.host.now()) {
+      await delay(wait, undefined, { signal: this.host.abortSignal }).catch(() => undefined);
+    }
   }
 
   private failure(error: SerializedError, attempt: number): CairnError {

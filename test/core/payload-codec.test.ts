@@ -35,7 +35,7 @@ describe('payload codec', () => {
     const list = encodeValue([big, 'small', big], 'test');
     expect(list.blobs.map((blob) => blob.encoding).sort()).toEqual(['list', 'text', 'text']);
     const object = encodeValue({ text: big }, 'test');
-    expect(object.blobs.map((blob) => blob.encoding)).toEqual(['json']);
+    expect(object.blobs.map((blob) => blob.encoding)).toEqual(['text', 'object']);
     expect(await decodeValue(object.ref, reader(object.blobs))).toEqual({ text: big });
     expect(await decodeValue(list.ref, reader(list.blobs))).toEqual([big, 'small', big]);
   });
@@ -78,5 +78,31 @@ describe('durations and journal decoding', () => {
     expect(() => decodeJournalEvent(9, '{}', 'Event 1')).toThrow(/journal version 9/);
     expect(() => decodeJournalEvent(1, 'not json', 'Event 1')).toThrow(/not valid JSON/);
     expect(() => decodeJournalEvent(1, '{"kind":"run.started"}', 'Event 1')).toThrow(/journal schema/);
+  });
+});
+
+describe('payload codec: shared large values', () => {
+  it('stores a large value once, whatever envelope it travels in', async () => {
+    const output = 'tool output '.repeat(200);
+    const asResult = encodeValue(output, 'a step result');
+    const asMessage = encodeValue(
+      {
+        role: 'tool',
+        content: [{ type: 'tool-result', toolCallId: 'c1', output: { type: 'text', value: output } }],
+      },
+      'a message',
+    );
+    const outputHash = (asResult.ref as { blob: string }).blob;
+    expect(asMessage.blobs.map((blob) => blob.hash)).toContain(outputHash);
+    expect(asMessage.blobs.filter((blob) => blob.data === output)).toHaveLength(1);
+    const all = [...asResult.blobs, ...asMessage.blobs];
+    expect(await decodeValue(asMessage.ref, reader(all))).toEqual(asMessage.value);
+  });
+
+  it('normalizes nested values in large objects as JSON would', async () => {
+    const big = { when: new Date(0), gone: undefined, text: 'x'.repeat(1_000), n: 1 };
+    const encoded = encodeValue(big, 'test');
+    expect(encoded.value).toEqual({ when: '1970-01-01T00:00:00.000Z', text: 'x'.repeat(1_000), n: 1 });
+    expect(await decodeValue(encoded.ref, reader(encoded.blobs))).toEqual(encoded.value);
   });
 });
