@@ -2,6 +2,13 @@
  * Cairn: a durable runtime for AI agents. The public API of the library.
  * @packageDocumentation
  */
+
+export {
+  type ApprovalDecision,
+  type ApprovalRecord,
+  type ApprovalStatus,
+  approvalSignalName,
+} from './core/approval.js';
 export type { Blob } from './core/blob.js';
 export type { Duration } from './core/duration.js';
 export { toMillis } from './core/duration.js';
@@ -25,9 +32,29 @@ export { RecordedError, type SerializedError } from './core/serialized-error.js'
 export type * from './core/store.js';
 export type { JsonValue, ValueRef } from './core/value-ref.js';
 export {
+  costOf,
+  DEFAULT_PRICES,
+  type ModelPrice,
+  type PriceTable,
+  priceFor,
+  type UsageCost,
+} from './models/price-table.js';
+export { type ModelSpec, resolveModel } from './models/resolve-model.js';
+export {
+  type Script,
+  type ScriptedCall,
+  type ScriptedModel,
+  type ScriptedModelOptions,
+  type ScriptedToolCall,
+  type ScriptedTurn,
+  scriptedModel,
+} from './models/scripted-model.js';
+export { addUsage, type SdkUsage, type TokenUsage, usageFromV3, ZERO_USAGE } from './models/token-usage.js';
+export {
   type AnyWorkflow,
   type CallOptions,
   createRuntime,
+  type DecisionOptions,
   type ListRunsOptions,
   type RunHandle,
   type RunInspection,
@@ -38,6 +65,8 @@ export {
 } from './runtime/runtime.js';
 export type { StepResolution } from './runtime/step-resolution.js';
 export {
+  type ApprovalRequest,
+  type ApprovalWaitOptions,
   type ChildOptions,
   defineWorkflow,
   NonRetryableError,

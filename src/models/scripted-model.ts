@@ -30,8 +30,8 @@ export interface ScriptedModel extends LanguageModelV3 {
 }
 
 /**
- * An offline language model that answers from a script, for tests, demos and examples: call n gets
- * turn n (or whatever `script` returns for it). Works with `generateText` and `streamText` like any
+ * An offline language model that answers from a script, for tests, demos and examples: the prompt with
+ * n assistant messages in it gets turn n (or whatever `script` returns for it). Works with `generateText` and `streamText` like any
  * provider's model, tool calls included, and reports usage (estimated when the turn gives none).
  */
 export function scriptedModel(script: Script, options: ScriptedModelOptions = {}): ScriptedModel {
@@ -71,7 +71,10 @@ class ScriptedLanguageModel implements ScriptedModel {
 
   private async play(options: LanguageModelV3CallOptions): Promise<{ reply: ScriptedReply; index: number }> {
     options.abortSignal?.throwIfAborted();
-    const index = this.callCount++;
+    this.callCount++;
+    // The turn is picked by the conversation, not by a counter: the prompt with n assistant messages
+    // gets turn n. So a run resumed in another process (a fresh model object) gets the same answers.
+    const index = options.prompt.filter((message) => message.role === 'assistant').length;
     const turn = await this.turnAt(index, options);
     return { reply: replyFor(turn, index, options.prompt), index };
   }
@@ -84,9 +87,9 @@ class ScriptedLanguageModel implements ScriptedModel {
       throw new CairnError(
         'invalid_argument',
         `The scripted model '${this.modelId}' has a script of ${turns} turn${turns === 1 ? '' : 's'} and ` +
-          `call ${index + 1} was made: add a turn for every model call the code makes, or pass a ` +
-          'function script to answer any number of calls.',
-        { details: { modelId: this.modelId, turns, call: index + 1 } },
+          `was asked for turn ${index + 1} (a prompt with ${index} assistant message${index === 1 ? '' : 's'}): ` +
+          'add a turn for every model call the conversation makes, or pass a function script to answer any number of calls.',
+        { details: { modelId: this.modelId, turns, turn: index + 1 } },
       );
     }
     return turn;

@@ -11,13 +11,14 @@ const tools = {
 };
 
 describe('scriptedModel', () => {
-  it('plays its turns in order through generateText, tool calls included', async () => {
+  it('plays its turns in conversation order through generateText, tool calls included', async () => {
     const model = scriptedModel([
       { text: 'Looking it up.', toolCalls: [{ name: 'lookup', input: { word: 'cairn' } }] },
       { text: 'A pile of stones.', usage: { input: 50, output: 6, cachedInput: 20, reasoning: 2 } },
     ]);
     expect(model).toMatchObject({ specificationVersion: 'v3', provider: 'cairn', modelId: 'scripted' });
-    const first = await generateText({ model, tools, prompt: 'What is a cairn?' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'What is a cairn?' }];
+    const first = await generateText({ model, tools, messages });
     expect(first.text).toBe('Looking it up.');
     expect(first.finishReason).toBe('tool-calls');
     expect(first.toolCalls).toEqual([
@@ -27,11 +28,24 @@ describe('scriptedModel', () => {
     const estimated = usageFromV3(first.usage);
     expect(estimated.input).toBeGreaterThan(0);
     expect(estimated.output).toBeGreaterThan(0);
-    const second = await generateText({ model, tools, prompt: 'And?' });
+    messages.push(...first.response.messages, {
+      role: 'tool',
+      content: [
+        {
+          type: 'tool-result',
+          toolCallId: 'call_0_0',
+          toolName: 'lookup',
+          output: { type: 'text', value: 'stones' },
+        },
+      ],
+    });
+    const second = await generateText({ model, tools, messages });
     expect(second.text).toBe('A pile of stones.');
     expect(second.finishReason).toBe('stop');
     expect(usageFromV3(second.usage)).toEqual({ input: 50, output: 6, cachedInput: 20, reasoning: 2 });
     expect(model.calls).toBe(2);
+    // The same conversation asked again (a run resumed elsewhere) gets the same turn.
+    expect((await generateText({ model, tools, messages })).text).toBe('A pile of stones.');
   });
 
   it('streams text in several deltas, then tool calls, then usage', async () => {
@@ -54,18 +68,26 @@ describe('scriptedModel', () => {
     expect(usageFromV3(await result.usage)).toEqual({ input: 10, output: 8, cachedInput: 0, reasoning: 0 });
   });
 
-  it('says how long the script is when a call runs past its end', async () => {
+  it('says how long the script is when a conversation runs past its end', async () => {
     const model = scriptedModel([{ text: 'only one' }]);
-    await generateText({ model, prompt: 'one' });
-    const error = await generateText({ model, prompt: 'two' }).catch((caught: unknown) => caught);
+    const first = await generateText({ model, prompt: 'one' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'one' }, ...first.response.messages];
+    const error = await generateText({
+      model,
+      messages: [...messages, { role: 'user', content: 'two' }],
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CairnError);
     expect((error as CairnError).code).toBe('invalid_argument');
-    expect((error as CairnError).message).toMatch(/script of 1 turn and call 2 was made/);
+    expect((error as CairnError).message).toMatch(/script of 1 turn and was asked for turn 2/);
     // streamText reports the same error as an error part of the stream.
     const errors: unknown[] = [];
-    const stream = streamText({ model, prompt: 'three', onError: ({ error }) => void errors.push(error) });
+    const stream = streamText({
+      model,
+      messages: [...messages, { role: 'user', content: 'three' }],
+      onError: ({ error }) => void errors.push(error),
+    });
     await stream.consumeStream();
-    expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/call 3 was made/) })]);
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/asked for turn 2/) })]);
     expect(model.calls).toBe(3);
   });
 
