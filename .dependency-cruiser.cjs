@@ -21,6 +21,12 @@ module.exports = {
       name: 'runtime-below-entry-points',
       severity: 'error',
       from: { path: layer('runtime') },
+      to: { path: [layer('cli'), layer('server'), layer('agent'), layer('models')] },
+    },
+    {
+      name: 'capabilities-below-entry-points',
+      severity: 'error',
+      from: { path: [layer('agent'), layer('models')] },
       to: { path: [layer('cli'), layer('server')] },
     },
     {

@@ -3,6 +3,23 @@
  * @packageDocumentation
  */
 
+export type { AgentDefinition, AgentInput } from './agent/agent-definition.js';
+export type { AgentProgress } from './agent/agent-progress.js';
+export { type AgentResult, type AgentSummary, isAgentResult } from './agent/agent-summary.js';
+export { type Agent, defineAgent } from './agent/define-agent.js';
+export type { ModelToolCall, ModelTurn } from './agent/model-call.js';
+export { watchText } from './agent/text-stream.js';
+export {
+  type AgentTool,
+  type AnyFunctionTool,
+  type ApprovalRule,
+  defineTool,
+  type FunctionTool,
+  type Tool,
+  type ToolApprovalOptions,
+  type ToolContext,
+  type ToolDefinition,
+} from './agent/tool.js';
 export {
   type ApprovalDecision,
   type ApprovalRecord,

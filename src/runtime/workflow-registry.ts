@@ -20,7 +20,9 @@ export class WorkflowRegistry {
         `Two different workflows are named '${workflow.name}'. Workflow names must be unique in a runtime.`,
       );
     }
+    if (existing !== undefined) return;
     this.byName.set(workflow.name, workflow as unknown as Workflow<unknown, unknown>);
+    for (const child of workflow.children ?? []) this.add(child);
   }
 
   get(name: string): Workflow<unknown, unknown> | undefined {

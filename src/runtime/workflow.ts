@@ -140,11 +140,15 @@ export interface Workflow<I = unknown, O = unknown> {
   readonly run: WorkflowFunction<I, O>;
   /** Validates input at `start`, when given. */
   readonly input: ZodType | undefined;
+  /** Workflows this one starts as children; a runtime given this one registers them too. */
+  readonly children: readonly Workflow<never, unknown>[];
 }
 
 export interface WorkflowOptions<I> {
   /** A zod schema checked against the input when a run is started. */
   readonly input?: ZodType<I>;
+  /** Workflows this one starts as children, so that registering this one registers them too. */
+  readonly children?: readonly Workflow<never, unknown>[];
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -170,7 +174,7 @@ export function defineWorkflow<I, O>(
       `defineWorkflow('${name}', fn): fn must be an async function (ctx, input) => result.`,
     );
   }
-  return Object.freeze({ name, run, input: options.input });
+  return Object.freeze({ name, run, input: options.input, children: options.children ?? [] });
 }
 
 /** Checks a name used in the journal (workflow, step, signal): short, printable, no spaces. */

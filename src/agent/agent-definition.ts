@@ -1,0 +1,31 @@
+import type { PriceTable } from '../models/price-table.js';
+import type { ModelSpec } from '../models/resolve-model.js';
+import type { RetryPolicy } from '../runtime/workflow.js';
+import type { AgentProgress } from './agent-progress.js';
+import type { Tool } from './tool.js';
+
+/** What an agent run is started with. */
+export interface AgentInput {
+  readonly prompt: string;
+}
+
+export interface AgentDefinition {
+  readonly name: string;
+  /** An AI SDK language model, or a string such as `openai:gpt-4o-mini` (see resolveModel). */
+  readonly model: ModelSpec;
+  /** The system prompt. */
+  readonly instructions: string;
+  readonly tools?: readonly Tool[];
+  /** Model calls at most, planning aside. Default 20. */
+  readonly maxSteps?: number;
+  /** Ask the model for a plan before acting (journaled like any model call). A string replaces the planning prompt. */
+  readonly plan?: boolean | string;
+  /** Stops the loop after a step when it returns true (for example a budget of tool calls). */
+  readonly stopWhen?: (progress: AgentProgress) => boolean;
+  /** Checkpoint the loop every this many steps, so a long run resumes from its last stretch. Default 25. */
+  readonly checkpointEvery?: number;
+  /** Prices (USD per 1M tokens) by model id, over the built-in table. */
+  readonly prices?: PriceTable;
+  /** Retries of a failed model call. Default: 3 attempts, from 1 s. */
+  readonly modelRetry?: RetryPolicy;
+}

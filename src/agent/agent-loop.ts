@@ -1,0 +1,102 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { WorkflowContext } from '../runtime/workflow.js';
+import type { AgentDefinition, AgentInput } from './agent-definition.js';
+import {
+  type AgentCheckpoint,
+  initialState,
+  nextCheckpoint,
+  recordUsage,
+  type StopReason,
+  stateFromCheckpoints,
+} from './agent-state.js';
+import { type AgentResult, summarize } from './agent-summary.js';
+import { assistantMessage, callModel, type ModelTurn } from './model-call.js';
+import { textListener } from './text-stream.js';
+import type { Tool } from './tool.js';
+import { runToolCall } from './tool-call.js';
+
+const PLANNING_PROMPT =
+  'Before acting, write a short numbered plan of how you will do this task. Do not call tools yet.';
+
+/**
+ * The think-act-observe loop, as workflow code: every model call is a journaled step (its request, the
+ * history length it saw, recorded with its response), every tool call a journaled step or child run,
+ * and the loop checkpoints its state every few steps so that a long run resumes from its last stretch.
+ * Everything here is deterministic given the journal, as workflow code must be.
+ */
+export async function runAgentLoop(
+  ctx: WorkflowContext,
+  input: AgentInput,
+  definition: AgentDefinition,
+  model: () => LanguageModelV3,
+): Promise<AgentResult> {
+  const tools = new Map<string, Tool>((definition.tools ?? []).map((tool) => [tool.name, tool]));
+  const maxSteps = definition.maxSteps ?? 20;
+  const checkpointEvery = definition.checkpointEvery ?? 25;
+  const restored = ctx.restored<AgentCheckpoint>();
+  const state =
+    restored === undefined
+      ? initialState([{ role: 'user', content: input.prompt }], ctx.now())
+      : stateFromCheckpoints(restored);
+
+  const think = (name: 'plan' | 'model', system: string, withTools: boolean): Promise<ModelTurn> =>
+    ctx.step(
+      name,
+      ({ signal }) =>
+        callModel({
+          model: model(),
+          system,
+          messages: state.messages,
+          tools: withTools ? [...tools.values()] : [],
+          prices: definition.prices,
+          signal,
+          onText: textListener(ctx.tenantId, ctx.runId),
+        }),
+      {
+        effect: 'pure',
+        retry: definition.modelRetry ?? { attempts: 3, initialDelay: '1s' },
+        request: { messages: state.messages.length, tools: withTools ? [...tools.keys()] : [] },
+      },
+    );
+  const finish = (stoppedBy: StopReason, output: string): AgentResult => ({
+    output,
+    summary: summarize(state, ctx.now(), stoppedBy),
+  });
+
+  if (restored === undefined && definition.plan !== undefined && definition.plan !== false) {
+    const planning = typeof definition.plan === 'string' ? definition.plan : PLANNING_PROMPT;
+    const plan = await think('plan', `${definition.instructions}\n\n${planning}`, false);
+    recordUsage(state, plan.usage, plan.costUsd);
+    state.messages.push({ role: 'assistant', content: `My plan:\n${plan.text}` });
+  }
+
+  let lastText = '';
+  for (;;) {
+    if (state.steps > state.checkpointedSteps && state.steps % checkpointEvery === 0) {
+      await ctx.checkpoint(nextCheckpoint(state));
+    }
+    if (state.steps >= maxSteps) return finish('max_steps', lastText);
+    const turn = await think('model', definition.instructions, true);
+    recordUsage(state, turn.usage, turn.costUsd);
+    state.messages.push(assistantMessage(turn));
+    state.steps += 1;
+    lastText = turn.text;
+    if (turn.toolCalls.length === 0) return finish('answer', turn.text);
+
+    // Act: every call the model asked for, in parallel; observe: all results back in one message.
+    const results = await Promise.all(turn.toolCalls.map((call) => runToolCall(ctx, call, tools)));
+    turn.toolCalls.forEach((call, index) => {
+      state.toolCalls[call.name] = (state.toolCalls[call.name] ?? 0) + 1;
+      if (results[index]?.approval === true) state.approvals += 1;
+    });
+    state.messages.push({ role: 'tool', content: results.map((result) => result.part) });
+    const progress = {
+      steps: state.steps,
+      toolCalls: state.toolCalls,
+      usage: state.usage,
+      costUsd: state.costUsd,
+      lastText,
+    };
+    if (definition.stopWhen?.(progress) === true) return finish('stop_condition', lastText);
+  }
+}

@@ -1,0 +1,82 @@
+import type { ModelMessage } from 'ai';
+import { addUsage, type TokenUsage, ZERO_USAGE } from '../models/token-usage.js';
+
+/** Why the loop stopped. */
+export type StopReason = 'answer' | 'max_steps' | 'stop_condition';
+
+/** An agent run's state, as the loop carries it from step to step. */
+export interface AgentState {
+  readonly messages: ModelMessage[];
+  steps: number;
+  usage: TokenUsage;
+  costUsd: number;
+  readonly toolCalls: Record<string, number>;
+  approvals: number;
+  readonly startedAt: number;
+  /** How many messages the last checkpoint had recorded. */
+  checkpointedMessages: number;
+  checkpointedSteps: number;
+}
+
+/** One checkpoint: the messages added since the previous one, and the counters as they stood. */
+export interface AgentCheckpoint {
+  readonly messages: ModelMessage[];
+  readonly steps: number;
+  readonly usage: TokenUsage;
+  readonly costUsd: number;
+  readonly toolCalls: Record<string, number>;
+  readonly approvals: number;
+  readonly startedAt: number;
+}
+
+export function initialState(messages: ModelMessage[], startedAt: number): AgentState {
+  return {
+    messages,
+    steps: 0,
+    usage: ZERO_USAGE,
+    costUsd: 0,
+    toolCalls: {},
+    approvals: 0,
+    startedAt,
+    checkpointedMessages: 0,
+    checkpointedSteps: 0,
+  };
+}
+
+/** The state that a run's checkpoints (oldest first) add up to. */
+export function stateFromCheckpoints(checkpoints: readonly AgentCheckpoint[]): AgentState {
+  const last = checkpoints.at(-1)!;
+  const messages = checkpoints.flatMap((checkpoint) => checkpoint.messages);
+  return {
+    messages,
+    steps: last.steps,
+    usage: last.usage,
+    costUsd: last.costUsd,
+    toolCalls: { ...last.toolCalls },
+    approvals: last.approvals,
+    startedAt: last.startedAt,
+    checkpointedMessages: messages.length,
+    checkpointedSteps: last.steps,
+  };
+}
+
+/** The next checkpoint: only the messages since the last one. */
+export function nextCheckpoint(state: AgentState): AgentCheckpoint {
+  const checkpoint = {
+    messages: state.messages.slice(state.checkpointedMessages),
+    steps: state.steps,
+    usage: state.usage,
+    costUsd: state.costUsd,
+    toolCalls: state.toolCalls,
+    approvals: state.approvals,
+    startedAt: state.startedAt,
+  };
+  state.checkpointedMessages = state.messages.length;
+  state.checkpointedSteps = state.steps;
+  return checkpoint;
+}
+
+export function recordUsage(state: AgentState, usage: TokenUsage, costUsd: number): void {
+  state.usage = addUsage(state.usage, usage);
+  state.costUsd += costUsd;
+}
