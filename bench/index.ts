@@ -35,6 +35,7 @@ try {
   const tenStep = {
     langgraph: [] as number[],
     cairn: [] as number[],
+    deferred: [] as number[],
     defaults: [] as number[],
     full: [] as number[],
   };
@@ -46,6 +47,16 @@ try {
     );
     tenStep.cairn.push(
       (await cairnTenStepRuns({ dir: folder('cairn-ten'), runs, synchronous: 'normal' })).stepsPerSecond,
+    );
+    tenStep.deferred.push(
+      (
+        await cairnTenStepRuns({
+          dir: folder('cairn-ten-deferred'),
+          runs,
+          synchronous: 'normal',
+          effects: 'deferred',
+        })
+      ).stepsPerSecond,
     );
     const defaults = await cairnTenStepRuns({
       dir: folder('cairn-ten-d'),
@@ -63,6 +74,8 @@ try {
   report('langgraph.ten_step.steps_per_s', median(tenStep.langgraph), 'steps/s');
   report('cairn.ten_step.steps_per_s', median(tenStep.cairn), 'steps/s');
   report('cairn.ten_step.vs_langgraph', median(ratios(tenStep.cairn)), 'x');
+  report('cairn.ten_step_deferred_model_result.steps_per_s', median(tenStep.deferred), 'steps/s');
+  report('cairn.ten_step_deferred_model_result.vs_langgraph', median(ratios(tenStep.deferred)), 'x');
   report('cairn.ten_step_default_effects.steps_per_s', median(tenStep.defaults), 'steps/s');
   report('cairn.ten_step_default_effects.vs_langgraph', median(ratios(tenStep.defaults)), 'x');
   report('cairn.ten_step_power_loss_safe.steps_per_s', median(tenStep.full), 'steps/s');

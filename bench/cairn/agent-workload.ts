@@ -35,18 +35,20 @@ export interface WorkloadOptions {
   /** Make every tool output different, so that no payload is deduplicated. */
   readonly uniqueOutputs?: boolean;
   /**
-   * `declared` (default): the model call is `pure` (it changes nothing outside the run) and the tool a
-   * `side-effect` (its result is committed before the workflow sees it), as Cairn's agent loop declares
-   * them. `defaults`: neither says anything, so both are `idempotent` steps.
+   * `declared` (default): as Cairn's agent loop declares them: the model call `pure` with its response
+   * committed before the loop moves on, the tool a `side-effect`. `deferred`: the model call `pure`
+   * and cheap, its result committed with the next write (the engine's fastest correct setting).
+   * `defaults`: neither says anything, so both are `idempotent` steps.
    */
-  readonly effects?: 'declared' | 'defaults';
+  readonly effects?: 'declared' | 'deferred' | 'defaults';
   readonly probe?: StepProbe;
 }
 
 export function agentWorkflow(options: WorkloadOptions = {}) {
-  const declared = (options.effects ?? 'declared') === 'declared';
-  const modelOptions = declared ? { effect: 'pure' as const } : {};
-  const toolOptions = declared ? { effect: 'side-effect' as const } : {};
+  const effects = options.effects ?? 'declared';
+  const modelOptions =
+    effects === 'defaults' ? {} : { effect: 'pure' as const, defer: effects === 'deferred' };
+  const toolOptions = effects === 'defaults' ? {} : { effect: 'side-effect' as const };
   return defineWorkflow('bench-agent', async (ctx, input: { steps: number }) => {
     const history: Message[] = [{ role: 'user', content: 'Find the answer.' }];
     for (let i = 0; i < input.steps; i++) {

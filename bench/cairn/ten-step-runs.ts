@@ -14,7 +14,7 @@ export async function cairnTenStepRuns(options: {
   dir: string;
   runs: number;
   synchronous: 'normal' | 'full';
-  effects?: 'declared' | 'defaults';
+  effects?: 'declared' | 'deferred' | 'defaults';
 }): Promise<TenStepResult> {
   const workflow = agentWorkflow({ effects: options.effects });
   const runtime = await createRuntime({

@@ -53,7 +53,10 @@ export async function runAgentLoop(
           onText: textListener(ctx.tenantId, ctx.runId),
         }),
       {
+        // A model call changes nothing outside the run, but it costs money: its response is committed
+        // before the loop moves on, so that it is never requested twice.
         effect: 'pure',
+        defer: false,
         retry: definition.modelRetry ?? { attempts: 3, initialDelay: '1s' },
         request: { messages: state.messages.length, tools: withTools ? [...tools.keys()] : [] },
       },

@@ -116,6 +116,8 @@ function runFunctionTool(
     (step) => tool.execute(args as never, { ...step, toolCallId: call.id }),
     {
       effect: tool.effect,
+      // A tool's result is journaled before the loop moves on, whatever the tool's effect.
+      defer: false,
       retry: tool.retry,
       reconcile: tool.reconcile,
       request: { toolCallId: call.id, args: args as JsonValue },

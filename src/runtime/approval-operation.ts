@@ -76,7 +76,7 @@ export class ApprovalOperation extends Operation {
   private async receive(approvalId: string): Promise<boolean> {
     const signal = await this.host.takeSignal(approvalSignalName(approvalId));
     if (signal === undefined) return false;
-    this.record(approvalId, signal, (await this.host.decode(signal.payload)) as ApprovalDecision);
+    await this.record(approvalId, signal, (await this.host.decode(signal.payload)) as ApprovalDecision);
     return true;
   }
 
@@ -99,15 +99,16 @@ export class ApprovalOperation extends Operation {
     if (!(await this.receive(approvalId))) this.host.wait(this, {});
   }
 
-  private record(approvalId: string, signal: StoredSignal, decision: ApprovalDecision): void {
-    this.host.journal.defer({
-      kind: 'approval.decided',
+  private record(approvalId: string, signal: StoredSignal, decision: ApprovalDecision): Promise<void> {
+    const { signalId } = signal;
+    const event = {
+      kind: 'approval.decided' as const,
       position: this.position,
       name: this.name,
       approvalId,
       decision,
-      signalId: signal.signalId,
-    });
-    this.host.deliver(() => this.resolve(decision));
+      signalId,
+    };
+    return this.host.settle([event], [], () => this.resolve(decision));
   }
 }

@@ -81,8 +81,7 @@ export class ChildOperation extends Operation {
       childRunId,
       outcome,
     };
-    this.host.journal.defer(event);
-    this.host.deliver(() => this.replay(event));
+    return this.host.settle([event], [], () => this.replay(event));
   }
 
   private failure(status: 'failed' | 'cancelled', error: SerializedError): CairnError {

@@ -1,3 +1,5 @@
+import type { Blob } from '../core/blob.js';
+import type { JournalEvent } from '../core/journal-event.js';
 import type { ClaimedRun, Store, StoredSignal } from '../core/store.js';
 import type { ValueRef } from '../core/value-ref.js';
 import type { JournalWriter } from './journal-writer.js';
@@ -24,6 +26,12 @@ export interface OperationHost {
   decode(ref: ValueRef): Promise<unknown>;
   /** Hands a result to the workflow in journal order. Call it from an append's `after`. */
   deliver(settle: () => void | Promise<void>): void;
+  /** Commits an operation's outcome, then hands it to the workflow: journaled before the run moves on. */
+  settle(
+    events: readonly JournalEvent[],
+    blobs: readonly Blob[],
+    settle: () => void | Promise<void>,
+  ): Promise<void>;
   /** Registers `operation` as blocked. With `onDue`, calls it at `wakeAt` if the run is still here. */
   wait(operation: Operation, condition: WaitCondition, onDue?: () => Promise<void>): void;
   /** Takes the oldest signal with this name from the inbox that no operation has consumed yet. */

@@ -212,6 +212,14 @@ export class RunExecution implements ContextHost {
     if (!this.halted) this.deliveries.push(() => (this.halted ? undefined : settle()));
   }
 
+  settle(
+    events: readonly JournalEvent[],
+    blobs: readonly Blob[],
+    settle: () => void | Promise<void>,
+  ): Promise<void> {
+    return this.journal.append(events, blobs, { after: () => this.deliver(settle) });
+  }
+
   wait(operation: Operation, condition: WaitCondition, onDue?: () => Promise<void>): void {
     this.waits.set(operation, condition);
     if (onDue !== undefined && condition.wakeAt !== undefined) {

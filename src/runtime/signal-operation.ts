@@ -49,22 +49,22 @@ export class SignalOperation extends Operation {
     crashPoint('during-signal', this.name);
     const payload = await this.host.decode(signal.payload);
     const { signalId } = signal;
-    this.host.journal.defer({
-      kind: 'signal.received',
+    const event = {
+      kind: 'signal.received' as const,
       position: this.position,
       name: this.name,
       signalId,
       payload: signal.payload,
-    });
-    this.host.deliver(() => this.resolve(payload));
+    };
+    await this.host.settle([event], [], () => this.resolve(payload));
     return true;
   }
 
   /** The deadline passed; a signal that arrived meanwhile still wins. */
   private async timeout(): Promise<void> {
     if (await this.receive()) return;
-    this.host.journal.defer({ kind: 'signal.timed_out', position: this.position, name: this.name });
-    this.host.deliver(() => this.timedOut());
+    const event = { kind: 'signal.timed_out' as const, position: this.position, name: this.name };
+    await this.host.settle([event], [], () => this.timedOut());
   }
 
   private timedOut(): void {

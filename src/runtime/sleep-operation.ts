@@ -34,8 +34,8 @@ export class SleepOperation extends Operation {
     this.host.wait(this, { wakeAt }, () => this.fire());
   }
 
-  private async fire(): Promise<void> {
-    this.host.journal.defer({ kind: 'timer.fired', position: this.position, name: this.name });
-    this.host.deliver(() => this.resolve(undefined));
+  private fire(): Promise<void> {
+    const event = { kind: 'timer.fired' as const, position: this.position, name: this.name };
+    return this.host.settle([event], [], () => this.resolve(undefined));
   }
 }

@@ -117,25 +117,23 @@ export class StepOperation extends Operation {
     };
     if (request !== undefined) encoded = { ...encoded, blobs: [...request.blobs, ...encoded.blobs] };
     const recorded = () => crashPoint('after-result', this.name);
-    if (this.effect === 'side-effect') {
-      // A side effect's result is committed before the workflow sees it: losing it would need a person.
-      return this.host.journal.append([event], encoded.blobs, {
-        after: () => {
-          recorded();
-          this.host.deliver(() => this.resolve(encoded.value));
-        },
-      });
+    if (this.options.defer ?? this.effect === 'pure') {
+      // A cheap pure result: losing it in a crash only means computing it again, so its commit rides
+      // with the run's next write (see JournalWriter).
+      this.host.journal.defer(event, encoded.blobs, recorded);
+      this.host.deliver(() => this.resolve(encoded.value));
+      return;
     }
-    // Losing this result in a crash only means running the step again, with the same key: defer the
-    // commit to the run's next write (see JournalWriter).
-    this.host.journal.defer(event, encoded.blobs, recorded);
-    this.host.deliver(() => this.resolve(encoded.value));
+    // Journaled before the run moves on.
+    return this.host.settle([event], encoded.blobs, () => {
+      recorded();
+      this.resolve(encoded.value);
+    });
   }
 
   private async fail(attempt: number, error: SerializedError): Promise<void> {
-    await this.host.journal.append([{ kind: 'step.failed', ...this.identity(attempt), error }], [], {
-      after: () => this.host.deliver(() => this.reject(this.failure(error, attempt))),
-    });
+    const event: EventOf<'step.failed'> = { kind: 'step.failed', ...this.identity(attempt), error };
+    await this.host.settle([event], [], () => this.reject(this.failure(error, attempt)));
   }
 
   /** An intent with no outcome: a crash happened while the step ran. What to do depends on its effect. */

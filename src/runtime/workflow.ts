@@ -69,6 +69,13 @@ export interface StepOptions<T> {
   readonly effect?: StepEffect;
   readonly retry?: RetryPolicy;
   /**
+   * Commit the result with the run's next journal write (or two event-loop turns later) instead of
+   * before the workflow sees it. Safe only for results that are free to compute again: the default is
+   * true for `pure` steps and false otherwise. Give `false` for a pure step that costs money to repeat
+   * (a model call).
+   */
+  readonly defer?: boolean;
+  /**
    * What the step is asked to do (a model request, tool arguments), journaled with it for inspection
    * and accounting: with its intent, or with its result for a `pure` step. Never used on replay.
    */
