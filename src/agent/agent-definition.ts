@@ -22,6 +22,11 @@ export interface AgentDefinition {
   readonly plan?: boolean | string;
   /** Stops the loop after a step when it returns true (for example a budget of tool calls). */
   readonly stopWhen?: (progress: AgentProgress) => boolean;
+  /**
+   * Send the model the task and at most this many of the latest messages (older turns are left out,
+   * never a tool result without the call it answers). Default: the whole conversation.
+   */
+  readonly maxMessages?: number;
   /** Checkpoint the loop every this many steps, so a long run resumes from its last stretch. Default 25. */
   readonly checkpointEvery?: number;
   /** Prices (USD per 1M tokens) by model id, over the built-in table. */

@@ -1,4 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
 import type { WorkflowContext } from '../runtime/workflow.js';
 import type { AgentDefinition, AgentInput } from './agent-definition.js';
 import {
@@ -14,6 +15,14 @@ import { assistantMessage, callModel, type ModelTurn } from './model-call.js';
 import { textListener } from './text-stream.js';
 import type { Tool } from './tool.js';
 import { runToolCall } from './tool-call.js';
+
+/** The task and the latest `max` messages, starting at an assistant turn so no tool result is orphaned. */
+function window(messages: readonly ModelMessage[], max: number | undefined): readonly ModelMessage[] {
+  if (max === undefined || messages.length <= max + 1) return messages;
+  let start = messages.length - max;
+  while (start < messages.length && messages[start]?.role !== 'assistant') start++;
+  return [messages[0]!, ...messages.slice(start)];
+}
 
 const PLANNING_PROMPT =
   'Before acting, write a short numbered plan of how you will do this task. Do not call tools yet.';
@@ -46,7 +55,7 @@ export async function runAgentLoop(
         callModel({
           model: model(),
           system,
-          messages: state.messages,
+          messages: window(state.messages, definition.maxMessages),
           tools: withTools ? [...tools.values()] : [],
           prices: definition.prices,
           signal,

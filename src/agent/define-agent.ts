@@ -84,6 +84,9 @@ function validate(definition: AgentDefinition): void {
     !(Number.isInteger(definition.maxSteps) && definition.maxSteps > 0)
   )
     problems.push('maxSteps must be a positive integer');
+  const positive = (value: number | undefined) =>
+    value === undefined || (Number.isInteger(value) && value > 0);
+  if (!positive(definition.maxMessages)) problems.push('maxMessages must be a positive integer');
   if (
     definition.checkpointEvery !== undefined &&
     !(Number.isInteger(definition.checkpointEvery) && definition.checkpointEvery > 0)

@@ -1,30 +1,36 @@
-import { spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { CairnError } from '../core/errors.js';
-import { createRuntime, type Runtime } from '../runtime/runtime.js';
-import type { CliIo } from './cli-io.js';
-import { decodeEvents } from './decode-values.js';
+import { createRuntime } from '../runtime/runtime.js';
+import { type CliIo, printJson } from './cli-io.js';
+import { approveWhenAsked } from './demo/approve-when-asked.js';
 import { BookingLedger } from './demo/booking-ledger.js';
-import { tripWorkflows } from './demo/trip-workflows.js';
-import { formatTimeline } from './format-timeline.js';
+import { crashDemo, crashedWorker } from './demo/crash-demo.js';
+import { tripAgents } from './demo/trip-agents.js';
+import { TRIP_PROMPT } from './demo/trip-scripts.js';
+import { followRun } from './follow-run.js';
 import { globalOptions } from './global-options.js';
+import { outcomeJson, printOutcome } from './run-outcome.js';
 
 interface DemoOptions {
+  readonly crash?: boolean;
+  readonly json?: boolean;
   readonly phase: 'all' | 'worker';
   readonly runId?: string;
 }
 
+const SILENT: CliIo = { out: () => undefined, write: () => undefined, err: () => undefined };
+
 /**
- * `cairn demo`: a trip-booking workflow on the embedded store. A worker process starts it and is
- * killed with SIGKILL right after booking the hotel, before Cairn records the booking; a new worker
- * then resumes the run, reconciles the hotel with the booking system instead of booking it twice,
- * waits durably for a timer and an approval, starts a child run, and completes.
+ * `cairn demo`: a trip-planner agent on the embedded store, offline (scripted models, no API key): tool
+ * calls in parallel, a sub-agent, an approval the demo answers itself, live progress, a summary.
+ * `--crash`: a worker process runs it and is killed mid-run; this process then carries the run on
+ * without making any model call the journal already holds.
  */
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
-    .description('run a durable workflow, kill its worker mid-run, and watch a new worker finish it')
+    .description('run an example agent offline, with live progress; --crash kills its worker mid-run')
+    .option('--crash', 'run it in a worker process that is killed mid-run, then carry on in this one')
+    .option('--json', 'no story; print the outcome as JSON')
     .addOption(
       new Option('--phase <phase>', 'internal: run only the worker that gets killed')
         .choices(['all', 'worker'])
@@ -34,87 +40,37 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--run-id <id>', 'internal: the run to work on').hideHelp())
     .action(async (options: DemoOptions, command: Command) => {
       const { store } = globalOptions(command);
-      if (options.phase === 'worker') return workerPhase(store, options.runId ?? '', io);
-      return demo(store, io);
+      if (options.phase === 'worker') return crashedWorker(store, options.runId ?? '');
+      const runId = `trip-${Date.now().toString(36)}`;
+      const story = options.json ? SILENT : io;
+      const outcome = options.crash ? await crashDemo(store, runId, story) : await demo(store, runId, story);
+      if (options.json) printJson(io, outcome);
+      else {
+        io.out();
+        io.out(`Look at it again: npx cairn runs show ${runId}   npx cairn trace ${runId}`);
+      }
     });
 }
 
-async function demo(store: string, io: CliIo): Promise<void> {
-  const runId = `trip-${Date.now().toString(36)}`;
-  io.out(`Cairn demo: a durable trip-booking workflow on the embedded store (${store}).`);
-  io.out('');
-  io.out(`1. A worker process starts run ${runId} ...`);
-  const exit = await runKilledWorker(store, runId, io);
-  if (exit !== 'SIGKILL')
-    throw new CairnError(
-      'invalid_argument',
-      `The demo worker should have been killed, but it ended with ${exit}.`,
-    );
-  io.out('  ✗ the worker was killed with SIGKILL right after booking the hotel, before Cairn recorded it');
-  io.out('');
-  io.out('2. A new worker starts. It resumes the run without being asked ...');
-  const ledger = new BookingLedger(ledgerPath(store));
-  const { trip, itinerary } = tripWorkflows(ledger, (line) => io.out(line));
-  const runtime = await createRuntime({ store, workflows: [trip, itinerary], worker: { pollMs: 50 } });
+async function demo(store: string, runId: string, io: CliIo): Promise<Record<string, unknown>> {
+  io.out(`Cairn demo: a trip-planner agent, on the embedded store (${store}).`);
+  io.out(
+    'Its models are scripted: no network, no API key; token counts are made up, costs priced from them.',
+  );
+  io.out();
+  const ledger = BookingLedger.besideStore(store);
+  const { planner } = tripAgents(ledger);
+  const runtime = await createRuntime({ store, workflows: [planner], worker: { pollMs: 50 } });
   try {
-    await approveWhenAsked(runtime, runId, io);
-    const result = await runtime.handle(runId).result();
-    io.out('');
-    io.out(`3. Run ${runId} completed: ${JSON.stringify(result)}`);
-    io.out(
-      `   Bookings made for it: ${ledger.count('flight', `default:${runId}:`)} flight, ${ledger.count('hotel', `default:${runId}:`)} hotel (each exactly once).`,
-    );
-    const { run, events } = await runtime.inspect(runId);
-    io.out('');
-    io.out(`   Its journal (${events.length} events):`);
-    for (const line of formatTimeline(await decodeEvents(runtime, run.tenantId, events)))
-      io.out(`   ${line}`);
-    io.out('');
-    io.out(`   Inspect it again with: npx cairn runs show ${runId}`);
+    await runtime.start(planner, { prompt: TRIP_PROMPT }, { runId });
+    const { run } = await followRun(runtime, runId, io, {
+      children: true,
+      onEvent: approveWhenAsked(runtime, io),
+    });
+    await printOutcome(runtime, run, io);
+    io.out(`Bookings made: ${ledger.count(`default:${runId}:`)}`);
+    return await outcomeJson(runtime, run);
   } finally {
     await runtime.close();
   }
-}
-
-/** Phase 1, in a child process armed to die right after the hotel booking. */
-async function workerPhase(store: string, runId: string, io: CliIo): Promise<void> {
-  const { trip, itinerary } = tripWorkflows(new BookingLedger(ledgerPath(store)), (line) => io.out(line));
-  const runtime = await createRuntime({ store, workflows: [trip, itinerary], worker: { pollMs: 50 } });
-  await runtime.start(trip, { city: 'Lisbon', nights: 2 }, { runId });
-  await runtime.handle(runId).result(); // never returns: the crash point kills this process first
-}
-
-function runKilledWorker(store: string, runId: string, io: CliIo): Promise<string> {
-  const entry = process.argv[1] ?? '';
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, entry, 'demo', '--phase', 'worker', '--run-id', runId, '--store', store],
-    {
-      env: { ...process.env, CAIRN_CRASH_AT: 'after-effect:book-hotel' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  child.stdout.on('data', (chunk: Buffer) => io.write(chunk.toString()));
-  return new Promise((resolvePromise, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolvePromise(signal ?? `exit code ${code}`));
-  });
-}
-
-/** Plays the approver: once the run waits for approval, sends it. */
-async function approveWhenAsked(runtime: Runtime, runId: string, io: CliIo): Promise<void> {
-  for (;;) {
-    const { run, events } = await runtime.inspect(runId);
-    if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled') return;
-    if (events.some(({ event }) => event.kind === 'signal.waiting' && event.name === 'approval')) break;
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
-  }
-  io.out("  … the run is waiting for a person's approval (held by no worker, in no memory); approving");
-  await runtime.signal(runId, 'approval', { by: 'ada@example.com' });
-}
-
-/** The booking system's file sits next to the store. */
-function ledgerPath(store: string): string {
-  const path = store.replace(/^sqlite:/, '').split('?')[0] ?? '.cairn/cairn.db';
-  return join(dirname(resolve(path)), 'demo-bookings.json');
 }

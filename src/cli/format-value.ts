@@ -41,3 +41,8 @@ export function offset(ms: number): string {
 function pad2(n: number): string {
   return n.toString().padStart(2, '0');
 }
+
+/** A duration without a sign: `12ms`, `1.50s`, `3m04s`. */
+export function duration(ms: number): string {
+  return offset(Math.max(0, ms)).slice(1);
+}

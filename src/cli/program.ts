@@ -1,20 +1,29 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerApprovalsCommand } from './approvals-command.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { registerDemoCommand } from './demo-command.js';
 import { addGlobalOptions } from './global-options.js';
+import { registerRunCommand } from './run-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerSignalCommand } from './signal-command.js';
+import { registerTraceCommand } from './trace-command.js';
 
 /** Adds one command (or group of commands) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** The commands that inspect and control runs in a store, in the order `cairn --help` lists them. */
-const RUN_COMMANDS: readonly RegisterCommand[] = [registerRunsCommand, registerSignalCommand];
+const RUN_COMMANDS: readonly RegisterCommand[] = [
+  registerRunsCommand,
+  registerTraceCommand,
+  registerApprovalsCommand,
+  registerSignalCommand,
+];
 
 /** Commands that run workflows themselves (they open a runtime with a worker). */
-const WORKER_COMMANDS: readonly RegisterCommand[] = [registerDemoCommand];
+const WORKER_COMMANDS: readonly RegisterCommand[] = [registerRunCommand, registerDemoCommand];
 
+/** Every command of the program. */
 export const COMMANDS: readonly RegisterCommand[] = [...RUN_COMMANDS, ...WORKER_COMMANDS];
 
 /**
@@ -26,7 +35,7 @@ export function buildProgram(
   commands: readonly RegisterCommand[] = COMMANDS,
 ): Command {
   const program = new Command('cairn')
-    .description('Inspect and control the durable runs of Cairn workflows.')
+    .description('Run, inspect and control the durable runs of Cairn workflows and agents.')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.write(text), writeErr: (text) => io.err(text) })

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { isCairnError } from '../core/errors.js';
+import { CliExit } from './cli-exit.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { buildProgram } from './program.js';
 
@@ -25,6 +26,10 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
  */
 export function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  if (error instanceof CliExit) {
+    if (error.message !== '') io.err(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
   const debug = process.env.CAIRN_DEBUG !== undefined && process.env.CAIRN_DEBUG !== '';
   if (isCairnError(error) && !debug) {
     io.err(`error: ${error.message}\n`);

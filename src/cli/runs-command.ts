@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RunStatus } from '../core/run.js';
+import { agentRunView } from './agent-run-view.js';
 import { type CliIo, printJson } from './cli-io.js';
 import { decodeEvents, decodeRun, eventJson } from './decode-values.js';
 import { formatRunHeader, formatRunTable } from './format-run.js';
@@ -53,18 +54,21 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
 
   runs
     .command('show')
-    .description('show a run and its journal as a timeline')
+    .description("show a run and its journal as a timeline, led by an agent's summary (tokens, cost, tools)")
     .argument('<runId>', 'the run to show')
-    .option('--json', 'print { run, events } as JSON, values decoded')
+    .option('--json', 'print { run, events, usage } as JSON, values decoded')
     .action(async (runId: string, options: { json?: boolean }, command: Command) => {
       await withCliRuntime(command, async (runtime) => {
         const { run, events } = await runtime.inspect(runId);
         const decodedRun = await decodeRun(runtime, run);
         const decodedEvents = await decodeEvents(runtime, run.tenantId, events);
+        const agent = await agentRunView(runtime, decodedRun);
         if (options.json) {
-          printJson(io, { run: decodedRun, events: decodedEvents.map(eventJson) });
+          printJson(io, { run: decodedRun, events: decodedEvents.map(eventJson), usage: agent.usage });
           return;
         }
+        for (const line of agent.lines) io.out(line);
+        if (agent.lines.length > 0) io.out();
         const first = decodedEvents[0];
         for (const line of formatRunHeader(decodedRun, first?.raw, first?.value)) io.out(line);
         io.out();

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { isFinalStatus } from '../core/run.js';
 import type { StepResolution } from '../runtime/step-resolution.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, printJson } from './cli-io.js';
 import { withCliRuntime } from './open-cli-runtime.js';
 import { parseJson, parsePosition } from './parse-args.js';
 
@@ -10,7 +10,10 @@ interface ResolveOptions {
   readonly complete?: unknown;
   readonly fail?: string;
   readonly position?: number;
+  readonly json?: boolean;
 }
+
+const JSON_HELP = 'print what was done as JSON';
 
 /** `cairn runs cancel|fork|resolve|resume`: the commands that change a run. */
 export function addRunControlCommands(runs: Command, io: CliIo): void {
@@ -19,12 +22,18 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
     .description('cancel a run and its children')
     .argument('<runId>', 'the run to cancel')
     .option('--reason <text>', 'why, recorded in the journal')
-    .action(async (runId: string, options: { reason?: string }, command: Command) => {
+    .option('--json', JSON_HELP)
+    .action(async (runId: string, options: { reason?: string; json?: boolean }, command: Command) => {
       await withCliRuntime(command, async (runtime) => {
         const before = await runtime.getRun(runId);
         const after = await runtime.cancel(runId, { reason: options.reason });
-        if (before !== undefined && isFinalStatus(before.status)) {
-          io.out(`Run ${runId} is already ${before.status}; nothing to cancel.`);
+        const finished = before !== undefined && isFinalStatus(before.status);
+        if (options.json) {
+          const { status, cancelRequested } = after;
+          return printJson(io, { runId, previousStatus: before?.status, status, cancelRequested, finished });
+        }
+        if (finished) {
+          io.out(`Run ${runId} is already ${before?.status}; nothing to cancel.`);
         } else if (after.status === 'cancelled') {
           io.out(`Run ${runId}: cancelled.`);
         } else {
@@ -40,21 +49,39 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
       'start a new run that reuses the results recorded before a position, and runs live from there',
     )
     .argument('<runId>', 'the run to fork')
+    // `--at` is the older name; commander takes two long flags for one option.
     .requiredOption(
-      '--at <position>',
-      'the first position to run live (see the POS column of runs show)',
+      '--at, --from-step <position>',
+      'the first position to run live (see the POS column of runs show, or cairn trace)',
       parsePosition,
     )
     .option('--run-id <id>', 'the new run id (default: derived from the source run id)')
-    .action(async (runId: string, options: { at: number; runId?: string }, command: Command) => {
-      await withCliRuntime(command, async (runtime) => {
-        const handle = await runtime.fork(runId, { at: options.at, runId: options.runId });
-        const run = await handle.status();
-        io.out(`Forked ${runId} at #${options.at}: new run ${handle.runId}`);
-        io.out(`A worker running workflow '${run.workflow}' will execute it. Follow it with:`);
-        io.out(`  cairn runs show ${handle.runId}`);
-      });
-    });
+    .option('--json', JSON_HELP)
+    .action(
+      async (
+        runId: string,
+        options: { fromStep: number; runId?: string; json?: boolean },
+        command: Command,
+      ) => {
+        await withCliRuntime(command, async (runtime) => {
+          const at = options.fromStep;
+          const handle = await runtime.fork(runId, { at, runId: options.runId });
+          const run = await handle.status();
+          if (options.json) {
+            return printJson(io, {
+              sourceRunId: runId,
+              fromStep: at,
+              runId: handle.runId,
+              workflow: run.workflow,
+              status: run.status,
+            });
+          }
+          io.out(`Forked ${runId} at #${at}: new run ${handle.runId}`);
+          io.out(`A worker running workflow '${run.workflow}' will execute it. Follow it with:`);
+          io.out(`  cairn runs show ${handle.runId}`);
+        });
+      },
+    );
 
   runs
     .command('resolve')
@@ -70,6 +97,7 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
     )
     .addOption(new Option('--fail <message>', 'fail the step with this message; the workflow sees the error'))
     .option('--position <n>', 'the step to settle (default: the first one waiting)', parsePosition)
+    .option('--json', JSON_HELP)
     .action(async (runId: string, options: ResolveOptions, command: Command) => {
       const resolution = resolutionOf(options);
       if (resolution === undefined) {
@@ -81,6 +109,7 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
       await withCliRuntime(command, async (runtime) => {
         const position = await runtime.resolve(runId, resolution);
         const run = await runtime.getRun(runId);
+        if (options.json) return printJson(io, { runId, position, action: resolution.action });
         io.out(`Sent '${resolution.action}' for the step at #${position} of run ${runId}.`);
         io.out(`A worker running workflow '${run?.workflow ?? '?'}' will apply it.`);
       });
@@ -90,10 +119,13 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
     .command('resume')
     .description('re-run a run that stopped for attention (after deploying code that matches its journal)')
     .argument('<runId>', 'the run to resume')
-    .action(async (runId: string, _options: unknown, command: Command) => {
+    .option('--json', JSON_HELP)
+    .action(async (runId: string, options: { json?: boolean }, command: Command) => {
       await withCliRuntime(command, async (runtime) => {
         await runtime.resume(runId);
         const run = await runtime.getRun(runId);
+        if (options.json)
+          return printJson(io, { runId, resumed: true, status: run?.status, workflow: run?.workflow });
         io.out(`Run ${runId} woken (status ${run?.status ?? '?'}).`);
         io.out(`A worker running workflow '${run?.workflow ?? '?'}' will replay it.`);
       });

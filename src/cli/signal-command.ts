@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, printJson } from './cli-io.js';
 import { withCliRuntime } from './open-cli-runtime.js';
 import { parseJson } from './parse-args.js';
 
@@ -11,10 +11,21 @@ export function registerSignalCommand(program: Command, io: CliIo): void {
     .argument('<runId>', 'the run to signal')
     .argument('<name>', 'the signal name, as the workflow waits for it')
     .argument('[json]', 'the payload, as JSON (default: null)', parseJson)
-    .action(async (runId: string, name: string, payload: unknown, _options: unknown, command: Command) => {
-      await withCliRuntime(command, async (runtime) => {
-        await runtime.signal(runId, name, payload === undefined ? null : payload);
-        io.out(`Sent signal '${name}' to run ${runId}.`);
-      });
-    });
+    .option('--json', 'print what was sent as JSON')
+    .action(
+      async (
+        runId: string,
+        name: string,
+        payload: unknown,
+        options: { json?: boolean },
+        command: Command,
+      ) => {
+        await withCliRuntime(command, async (runtime) => {
+          const sent = payload === undefined ? null : payload;
+          await runtime.signal(runId, name, sent);
+          if (options.json) return printJson(io, { runId, signal: name, payload: sent });
+          io.out(`Sent signal '${name}' to run ${runId}.`);
+        });
+      },
+    );
 }

@@ -1,4 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+interface Booking {
+  readonly key: string;
+  readonly id: string;
+}
 
 /**
  * The demo's "outside world": a booking system that keeps its bookings in a JSON file, by idempotency
@@ -8,10 +14,16 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 export class BookingLedger {
   constructor(private readonly path: string) {}
 
-  book(kind: 'flight' | 'hotel', key: string): string {
+  /** The booking system's file sits next to the store's. */
+  static besideStore(store: string): BookingLedger {
+    const path = store.replace(/^sqlite:/, '').split('?')[0] || '.cairn/cairn.db';
+    return new BookingLedger(join(dirname(resolve(path)), 'demo-bookings.json'));
+  }
+
+  book(key: string): string {
     const bookings = this.read();
-    const id = `${kind === 'flight' ? 'FL' : 'HT'}-${1000 + bookings.length + 1}`;
-    bookings.push({ kind, key, id });
+    const id = `TRIP-${1000 + bookings.length + 1}`;
+    bookings.push({ key, id });
     // Write then rename: the file is never half-written, even if the process is killed right now.
     writeFileSync(`${this.path}.tmp`, JSON.stringify(bookings, null, 2));
     renameSync(`${this.path}.tmp`, this.path);
@@ -23,13 +35,12 @@ export class BookingLedger {
     return this.read().find((booking) => booking.key === key)?.id;
   }
 
-  count(kind: 'flight' | 'hotel', keyPrefix: string): number {
-    return this.read().filter((booking) => booking.kind === kind && booking.key.startsWith(keyPrefix)).length;
+  /** How many bookings were made with keys that start so (a run's keys start with its tenant and id). */
+  count(keyPrefix: string): number {
+    return this.read().filter((booking) => booking.key.startsWith(keyPrefix)).length;
   }
 
-  private read(): { kind: string; key: string; id: string }[] {
-    return existsSync(this.path)
-      ? (JSON.parse(readFileSync(this.path, 'utf8')) as { kind: string; key: string; id: string }[])
-      : [];
+  private read(): Booking[] {
+    return existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as Booking[]) : [];
   }
 }
