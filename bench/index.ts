@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cairnAgentResume } from './cairn/agent-resume.js';
 import { cairnLongRun, type LongRunResult } from './cairn/long-run.js';
 import { cairnRecovery } from './cairn/recovery.js';
 import { cairnTenStepRuns } from './cairn/ten-step-runs.js';
@@ -147,6 +148,14 @@ try {
   const recovery = await cairnRecovery({ dir: folder('cairn-recovery'), runs: quick ? 200 : 1_000 });
   report(`cairn.recovery_${recovery.runs}.in_flight_at_kill`, recovery.inFlight, 'runs');
   report(`cairn.recovery_${recovery.runs}.seconds_to_last_completion`, recovery.secondsToLastCompletion, 's');
+  // 5. Resuming a long agent run: it must not rebuild itself from its first event.
+  const agentRun = await cairnAgentResume({
+    dir: folder('cairn-agent-resume'),
+    steps: quick ? 1_000 : 10_000,
+  });
+  report(`cairn.agent_${agentRun.steps}_steps.journal_events`, agentRun.events, 'events');
+  report(`cairn.agent_${agentRun.steps}_steps.seconds_to_build`, agentRun.secondsToBuild, 's');
+  report(`cairn.agent_${agentRun.steps}_steps.resume`, agentRun.secondsToResume, 's');
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

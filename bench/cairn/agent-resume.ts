@@ -53,7 +53,8 @@ export async function cairnAgentResume(options: { dir: string; steps: number }):
   const first = await createRuntime({ store, workflows: [agent()] });
   await first.start(agent(), { prompt: 'Go.' }, { runId: 'long' });
   while ((await first.listApprovals()).length === 0) {
-    if ((await first.getRun('long'))?.status === 'completed') throw new Error('the long run finished without asking for approval');
+    if ((await first.getRun('long'))?.status === 'completed')
+      throw new Error('the long run finished without asking for approval');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const events = (await first.inspect('long')).events.length;
