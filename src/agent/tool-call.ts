@@ -36,16 +36,26 @@ export async function runToolCall(
     status,
     approval,
   });
+  // A call refused before any step ran is journaled by a step of its own, so the journal says why.
+  const refuse = async (code: string, message: string, approval = false): Promise<ToolCallResult> => {
+    const refused = { toolCallId: call.id, tool: call.name, code, message };
+    await ctx.step('tool-refused', () => refused, {
+      effect: 'pure',
+      defer: false,
+      request: { args: call.input as JsonValue },
+    });
+    return fail(code, message, 'error', approval);
+  };
   const tool = tools.get(call.name);
   if (tool === undefined) {
-    return fail(
+    return refuse(
       'unknown_tool',
       `There is no tool named '${call.name}'. Tools: ${[...tools.keys()].join(', ') || 'none'}.`,
     );
   }
-  if (call.error !== undefined) return fail('invalid_call', call.error);
+  if (call.error !== undefined) return refuse('invalid_call', call.error);
   let args = check(tool.input, call.input);
-  if (!args.ok) return fail('invalid_arguments', args.message);
+  if (!args.ok) return refuse('invalid_arguments', args.message);
 
   let approval = false;
   if (needsApproval(tool, args.value)) {
@@ -69,10 +79,9 @@ export async function runToolCall(
     if (decision.args !== undefined) {
       args = check(tool.input, decision.args);
       if (!args.ok)
-        return fail(
+        return refuse(
           'invalid_arguments',
           `The approver's edited arguments are invalid: ${args.message}`,
-          'error',
           true,
         );
     }

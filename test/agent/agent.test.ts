@@ -96,6 +96,10 @@ describe('agents', () => {
     ]);
     const failed = (await rt.inspect('err-1')).events.filter(({ event }) => event.kind === 'step.failed');
     expect(failed).toHaveLength(3); // the throwing tool's three attempts, journaled
+    const refused = (await rt.inspect('err-1')).events.filter(
+      ({ event }) => event.kind === 'step.completed' && event.name === 'tool-refused',
+    );
+    expect(refused).toHaveLength(2); // the bad arguments and the unknown tool, journaled too
   });
 
   it('waits durably for approval, and carries on in another process without calling the model again', async () => {
