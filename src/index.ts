@@ -5,9 +5,10 @@
 
 export type { AgentDefinition, AgentInput } from './agent/agent-definition.js';
 export type { AgentProgress } from './agent/agent-progress.js';
+export type { SubAgentTotals } from './agent/agent-state.js';
 export { type AgentResult, type AgentSummary, isAgentResult } from './agent/agent-summary.js';
 export { agentUsage, runUsage, type UsageTotals } from './agent/agent-usage.js';
-export { type Agent, defineAgent } from './agent/define-agent.js';
+export { type Agent, defineAgent, isAgent } from './agent/define-agent.js';
 export type { ModelToolCall, ModelTurn } from './agent/model-call.js';
 export { watchText } from './agent/text-stream.js';
 export {

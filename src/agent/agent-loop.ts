@@ -6,6 +6,7 @@ import {
   type AgentCheckpoint,
   initialState,
   nextCheckpoint,
+  recordSubAgent,
   recordUsage,
   type StopReason,
   stateFromCheckpoints,
@@ -100,6 +101,8 @@ export async function runAgentLoop(
     turn.toolCalls.forEach((call, index) => {
       state.toolCalls[call.name] = (state.toolCalls[call.name] ?? 0) + 1;
       if (results[index]?.approval === true) state.approvals += 1;
+      const subAgent = results[index]?.subAgent;
+      if (subAgent !== undefined) recordSubAgent(state, subAgent);
     });
     state.messages.push({ role: 'tool', content: results.map((result) => result.part) });
     const progress = {

@@ -1,6 +1,15 @@
 import type { ModelMessage } from 'ai';
 import { addUsage, type TokenUsage, ZERO_USAGE } from '../models/token-usage.js';
 
+/** What sub-agents (child runs, and theirs) used, as their results reported it. */
+export interface SubAgentTotals {
+  readonly runs: number;
+  readonly usage: TokenUsage;
+  readonly costUsd: number;
+}
+
+export const NO_SUB_AGENTS: SubAgentTotals = { runs: 0, usage: ZERO_USAGE, costUsd: 0 };
+
 /** Why the loop stopped. */
 export type StopReason = 'answer' | 'max_steps' | 'stop_condition';
 
@@ -12,6 +21,7 @@ export interface AgentState {
   costUsd: number;
   readonly toolCalls: Record<string, number>;
   approvals: number;
+  subAgents: SubAgentTotals;
   readonly startedAt: number;
   /** How many messages the last checkpoint had recorded. */
   checkpointedMessages: number;
@@ -26,6 +36,7 @@ export interface AgentCheckpoint {
   readonly costUsd: number;
   readonly toolCalls: Record<string, number>;
   readonly approvals: number;
+  readonly subAgents?: SubAgentTotals;
   readonly startedAt: number;
 }
 
@@ -37,6 +48,7 @@ export function initialState(messages: ModelMessage[], startedAt: number): Agent
     costUsd: 0,
     toolCalls: {},
     approvals: 0,
+    subAgents: NO_SUB_AGENTS,
     startedAt,
     checkpointedMessages: 0,
     checkpointedSteps: 0,
@@ -54,6 +66,7 @@ export function stateFromCheckpoints(checkpoints: readonly AgentCheckpoint[]): A
     costUsd: last.costUsd,
     toolCalls: { ...last.toolCalls },
     approvals: last.approvals,
+    subAgents: last.subAgents ?? NO_SUB_AGENTS,
     startedAt: last.startedAt,
     checkpointedMessages: messages.length,
     checkpointedSteps: last.steps,
@@ -69,11 +82,25 @@ export function nextCheckpoint(state: AgentState): AgentCheckpoint {
     costUsd: state.costUsd,
     toolCalls: state.toolCalls,
     approvals: state.approvals,
+    subAgents: state.subAgents,
     startedAt: state.startedAt,
   };
   state.checkpointedMessages = state.messages.length;
   state.checkpointedSteps = state.steps;
   return checkpoint;
+}
+
+/** Adds what a finished sub-agent run used (with its own sub-agents) to the state. */
+export function recordSubAgent(
+  state: AgentState,
+  summary: { usage: TokenUsage; costUsd: number; subAgents?: SubAgentTotals },
+): void {
+  const nested = summary.subAgents ?? NO_SUB_AGENTS;
+  state.subAgents = {
+    runs: state.subAgents.runs + 1 + nested.runs,
+    usage: addUsage(state.subAgents.usage, addUsage(summary.usage, nested.usage)),
+    costUsd: state.subAgents.costUsd + summary.costUsd + nested.costUsd,
+  };
 }
 
 export function recordUsage(state: AgentState, usage: TokenUsage, costUsd: number): void {

@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../models/token-usage.js';
-import type { AgentState, StopReason } from './agent-state.js';
+import type { AgentState, StopReason, SubAgentTotals } from './agent-state.js';
 
 /** What a finished agent run did: what `cairn runs show` leads with. */
 export interface AgentSummary {
@@ -10,6 +10,8 @@ export interface AgentSummary {
   readonly durationMs: number;
   /** Times the run waited for a person's approval. */
   readonly approvals: number;
+  /** What its sub-agents used (their child runs, and theirs): add it to `usage`/`costUsd` for the whole tree. */
+  readonly subAgents: SubAgentTotals;
   readonly stoppedBy: StopReason;
 }
 
@@ -27,6 +29,7 @@ export function summarize(state: AgentState, now: number, stoppedBy: StopReason)
     costUsd: state.costUsd,
     durationMs: now - state.startedAt,
     approvals: state.approvals,
+    subAgents: state.subAgents,
     stoppedBy,
   };
 }

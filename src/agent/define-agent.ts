@@ -73,6 +73,17 @@ export function defineAgent(definition: AgentDefinition): Agent {
   return Object.freeze(agent);
 }
 
+/** True for an agent made by defineAgent (as opposed to a plain workflow). */
+export function isAgent(workflow: unknown): workflow is Agent {
+  const candidate = workflow as Partial<Agent> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.asTool === 'function' &&
+    candidate.definition !== undefined
+  );
+}
+
 function validate(definition: AgentDefinition): void {
   const problems: string[] = [];
   if (typeof definition.instructions !== 'string' || definition.instructions.trim() === '')

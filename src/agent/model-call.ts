@@ -15,6 +15,8 @@ export interface ModelTurn {
   readonly costUsd: number;
   /** False when the price table does not know the model (its cost then counts as 0). */
   readonly priced: boolean;
+  /** How long the call took. */
+  readonly latencyMs: number;
 }
 
 export interface ModelToolCall {
@@ -42,6 +44,7 @@ export interface ModelCallOptions {
  * Retries are the step's business, so the SDK's own are off.
  */
 export async function callModel(options: ModelCallOptions): Promise<ModelTurn> {
+  const started = performance.now();
   const request = {
     model: options.model,
     system: options.system,
@@ -52,7 +55,14 @@ export async function callModel(options: ModelCallOptions): Promise<ModelTurn> {
   };
   if (options.onText === undefined) {
     const result = await generateText(request);
-    return turnOf(options, result.text, result.toolCalls, result.finishReason, usageFromV3(result.usage));
+    return turnOf(
+      options,
+      result.text,
+      result.toolCalls,
+      result.finishReason,
+      usageFromV3(result.usage),
+      started,
+    );
   }
   const result = streamText({ ...request, onError: () => undefined });
   for await (const delta of result.textStream) options.onText(delta);
@@ -62,6 +72,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelTurn> {
     await result.toolCalls,
     await result.finishReason,
     usageFromV3(await result.usage),
+    started,
   );
 }
 
@@ -77,6 +88,7 @@ function turnOf(
   }[],
   finishReason: string,
   usage: TokenUsage,
+  started: number,
 ): ModelTurn {
   const cost = costOf(usage, options.model.modelId, options.prices);
   return {
@@ -92,6 +104,7 @@ function turnOf(
     usage,
     costUsd: cost.usd,
     priced: cost.priced,
+    latencyMs: Math.round(performance.now() - started),
   };
 }
 

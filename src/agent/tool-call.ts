@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import { isCairnError } from '../core/errors.js';
 import type { JsonValue } from '../core/value-ref.js';
 import type { WorkflowContext } from '../runtime/workflow.js';
+import type { AgentResult, AgentSummary } from './agent-summary.js';
 import type { ModelToolCall } from './model-call.js';
 import type { Tool } from './tool.js';
 
@@ -14,6 +15,8 @@ export interface ToolCallResult {
   readonly status: ToolCallStatus;
   /** Set when a person was asked. */
   readonly approval: boolean;
+  /** A sub-agent's summary, when the tool was an agent. */
+  readonly subAgent?: AgentSummary;
 }
 
 /**
@@ -88,10 +91,11 @@ export async function runToolCall(
   }
 
   try {
-    const output =
-      tool.kind === 'agent'
-        ? await runAgentTool(ctx, tool, args.value as { prompt: string })
-        : await runFunctionTool(ctx, call, tool, args.value);
+    if (tool.kind === 'agent') {
+      const child = await runAgentTool(ctx, tool, args.value as { prompt: string });
+      return { part: result(call, outputOf(child.output)), status: 'ok', approval, subAgent: child.summary };
+    }
+    const output = await runFunctionTool(ctx, call, tool, args.value);
     return { part: result(call, outputOf(output)), status: 'ok', approval };
   } catch (error) {
     const cause = isCairnError(error) && error.cause !== undefined ? error.cause : error;
@@ -109,9 +113,8 @@ async function runAgentTool(
   ctx: WorkflowContext,
   tool: Extract<Tool, { kind: 'agent' }>,
   args: { prompt: string },
-): Promise<string> {
-  const { output } = await ctx.child(tool.agent, { prompt: args.prompt });
-  return output;
+): Promise<AgentResult> {
+  return ctx.child(tool.agent, { prompt: args.prompt });
 }
 
 function runFunctionTool(

@@ -3,6 +3,7 @@ import type { Duration } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import type { StepEffect } from '../core/journal-event.js';
 import { assertName, type Reconciliation, type RetryPolicy, type Workflow } from '../runtime/workflow.js';
+import type { AgentResult } from './agent-summary.js';
 
 /** What a tool's `execute` receives besides its arguments. */
 export interface ToolContext {
@@ -48,7 +49,7 @@ export interface FunctionTool<I = unknown, O = unknown> extends ToolBase<I> {
 /** A tool that hands work to another agent, as a child run. */
 export interface AgentTool extends ToolBase<{ prompt: string }> {
   readonly kind: 'agent';
-  readonly agent: Workflow<{ prompt: string }, { output: string }>;
+  readonly agent: Workflow<{ prompt: string }, AgentResult>;
 }
 
 /** A function tool of any argument and result types. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { isAgent } from '../agent/define-agent.js';
 import { CairnError } from '../core/errors.js';
 import { type AnyWorkflow, createRuntime, type Runtime } from '../runtime/runtime.js';
 import { type CliIo, printJson } from './cli-io.js';
@@ -88,7 +89,7 @@ async function startOrFind(runtime: Runtime, workflow: AnyWorkflow, options: Run
 function inputOf(workflow: AnyWorkflow, options: RunOptions): unknown {
   if (options.prompt !== undefined) return { prompt: options.prompt };
   if ('input' in options) return options.input;
-  if ('asTool' in workflow) {
+  if (isAgent(workflow)) {
     throw new CairnError(
       'invalid_argument',
       `'${workflow.name}' is an agent: give it a task with --prompt <text> (or --input '{"prompt":"..."}').`,

@@ -78,7 +78,11 @@ export async function traceRun(
       ended,
       attempts: Math.max(1, ...op.events.map(({ event }) => ('attempt' in event ? event.attempt : 1))),
     };
-    operations.push({ ...base, ...(await describe(runtime, run.tenantId, op, now)) });
+    const described = await describe(runtime, run.tenantId, op, now);
+    // A model call measures its own latency: better than the journal's upper bound.
+    const measured =
+      described.latencyMs === undefined ? {} : { durationMs: described.latencyMs, approximate: false };
+    operations.push({ ...base, ...measured, ...described });
   }
   return {
     runId: run.runId,
@@ -95,7 +99,7 @@ async function describe(
   tenant: string,
   op: OperationEvents,
   now: number,
-): Promise<{ detail: string; model?: TraceModelCall; child?: RunTrace }> {
+): Promise<{ detail: string; model?: TraceModelCall; child?: RunTrace; latencyMs?: number }> {
   const last = op.events.at(-1)!.event;
   const decode = (ref: Parameters<Runtime['decode']>[0]) => runtime.decode(ref, { tenant });
   switch (last.kind) {
@@ -110,7 +114,11 @@ async function describe(
         toolCalls: turn.toolCalls.map((call) => call.name),
         text: turn.text,
       };
-      return { detail: '', model };
+      return {
+        detail: '',
+        model,
+        ...(typeof turn.latencyMs === 'number' ? { latencyMs: turn.latencyMs } : {}),
+      };
     }
     case 'step.failed':
     case 'step.in_doubt':

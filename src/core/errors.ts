@@ -76,7 +76,11 @@ export interface CairnErrorOptions {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
+/** Marks Cairn's errors across module copies (two installs, a loader's copy), where instanceof fails. */
+const BRAND = Symbol.for('cairn.error');
+
 export class CairnError extends Error {
+  readonly [BRAND] = true;
   readonly code: CairnErrorCode;
   readonly kind: CairnErrorKind;
   readonly details: Readonly<Record<string, unknown>>;
@@ -90,7 +94,9 @@ export class CairnError extends Error {
   }
 }
 
-/** True when `error` is a CairnError, optionally with the given code. */
+/** True when `error` is a CairnError (from this copy of Cairn or another), optionally with the given code. */
 export function isCairnError(error: unknown, code?: CairnErrorCode): error is CairnError {
-  return error instanceof CairnError && (code === undefined || error.code === code);
+  const branded =
+    typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
+  return branded && (code === undefined || (error as CairnError).code === code);
 }

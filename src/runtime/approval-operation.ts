@@ -35,9 +35,19 @@ export class ApprovalOperation extends Operation {
       (event): event is EventOf<'approval.requested'> => event.kind === 'approval.requested',
     );
     const approvalId = asked?.approvalId ?? this.request.id ?? `${this.host.run.runId}:${this.position}`;
-    let deadline = asked?.deadline;
+    const deadline =
+      asked?.deadline ?? (this.timeoutMs === undefined ? undefined : this.host.now() + this.timeoutMs);
+    // Listed first, journaled second: whoever sees the request in the journal can also find it in the
+    // store. A crash in between lists it early; the run asks again (idempotently) when it resumes.
+    await this.host.store.requestApproval({
+      tenantId: this.host.run.tenantId,
+      approvalId,
+      runId: this.host.run.runId,
+      request: { title: this.request.title, details: this.request.details },
+      expiresAt: deadline,
+      now: this.host.now(),
+    });
     if (asked === undefined) {
-      deadline = this.timeoutMs === undefined ? undefined : this.host.now() + this.timeoutMs;
       const request = encodeValue(
         { title: this.request.title, details: this.request.details },
         'An approval request',
@@ -56,14 +66,6 @@ export class ApprovalOperation extends Operation {
         request.blobs,
       );
     }
-    await this.host.store.requestApproval({
-      tenantId: this.host.run.tenantId,
-      approvalId,
-      runId: this.host.run.runId,
-      request: { title: this.request.title, details: this.request.details },
-      expiresAt: deadline,
-      now: this.host.now(),
-    });
     if (await this.receive(approvalId)) return;
     if (deadline !== undefined && this.host.now() >= deadline) return this.expire(approvalId);
     this.host.wait(

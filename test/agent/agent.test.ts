@@ -122,8 +122,8 @@ describe('agents', () => {
       defineAgent({ name: 'refunder', model, instructions: 'Refund what is asked.', tools: [refund] });
     const rt1 = await testRuntime([agentOf(first)], { path });
     await rt1.start(agentOf(first), { prompt: 'Refund 250' }, { runId: 'ref-1' });
-    await waitFor(async () => (await rt1.listApprovals()).length === 1);
-    expect((await rt1.getRun('ref-1'))?.status).toBe('waiting');
+    await waitFor(async () => (await rt1.getRun('ref-1'))?.status === 'waiting');
+    expect(await rt1.listApprovals()).toHaveLength(1);
     await rt1.close();
     expect(first.calls).toBe(1);
 
@@ -190,6 +190,8 @@ describe('agents', () => {
       await rt.start(lead, { prompt: 'Write about cairns' }, { runId: 'lead-1' })
     ).result();
     expect(result.output).toBe('Report written.');
+    expect(result.summary.subAgents.runs).toBe(2);
+    expect(result.summary.subAgents.costUsd).toBeGreaterThan(0);
     const children = await rt.listRuns({ parentRunId: 'lead-1' });
     expect(children.map((run) => [run.workflow, run.status])).toEqual([
       ['researcher', 'completed'],

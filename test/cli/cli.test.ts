@@ -21,9 +21,11 @@ describe('cairn CLI', () => {
     );
     await runtime.start(approval, { amount: 42 }, { runId: 'approval-1' });
     await runtime.start(approval, { amount: 7 }, { runId: 'approval-2' });
+    await runtime.start(approval, { amount: 3 }, { runId: 'approval-3' });
     await makeDriftedRun(store, 'drift-1');
     await waitForStatus(runtime, 'approval-1', 'waiting');
     await waitForStatus(runtime, 'approval-2', 'waiting');
+    await waitForStatus(runtime, 'approval-3', 'waiting');
   });
 
   afterAll(async () => {
@@ -43,6 +45,7 @@ describe('cairn CLI', () => {
     expect(lines[0]).toMatch(/^RUN ID\s+WORKFLOW\s+STATUS\s+CREATED\s+UPDATED\s+NOTE$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual([
       'drift-1',
+      'approval-3',
       'approval-2',
       'approval-1',
       'flaky-1',
@@ -150,17 +153,51 @@ describe('cairn CLI', () => {
     expect(events.at(-1)?.event).toEqual({ kind: 'run.cancelled', reason: 'no longer needed' });
   });
 
-  it('forks a run at a position; a worker executes the fork', async () => {
-    const forked = await cli('runs', 'fork', 'greet-1', '--at', '#1', '--run-id', 'greet-1-fork');
+  it('forks a run from a step (--from-step, or --at); a worker executes the fork', async () => {
+    const [forked, asJson] = await Promise.all([
+      cli('runs', 'fork', 'greet-1', '--from-step', '#1', '--run-id', 'greet-1-fork'),
+      cli('runs', 'fork', 'greet-1', '--at', '2', '--run-id', 'greet-1-fork-2', '--json'),
+    ]);
     expect(forked).toMatchObject({ code: 0, stderr: '' });
-    expect(forked.stdout).toContain('new run greet-1-fork');
+    expect(forked.stdout).toContain('Forked greet-1 at #1: new run greet-1-fork');
     expect(forked.stdout).toContain("A worker running workflow 'greet' will execute it.");
+    expect(asJson).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      sourceRunId: 'greet-1',
+      fromStep: 2,
+      runId: 'greet-1-fork-2',
+      workflow: 'greet',
+    });
     const { events } = await runtime.inspect('greet-1-fork');
     expect(events[0]?.event).toMatchObject({
       kind: 'run.started',
       forkedFrom: { runId: 'greet-1', position: 1 },
     });
     expect(await runtime.handle('greet-1-fork').result()).toEqual({ hello: 'Hello, Ada', size: 3000 });
+    expect(await runtime.handle('greet-1-fork-2').result()).toEqual({ hello: 'Hello, Ada', size: 3000 });
+  });
+
+  it('prints what a control command did as JSON', async () => {
+    const [signalled, cancelled, resumed] = await Promise.all([
+      cli('signal', 'approval-3', 'approval', '{"approved":false}', '--json'),
+      cli('runs', 'cancel', 'greet-1', '--json'),
+      cli('runs', 'resume', 'drift-1', '--json'),
+    ]);
+    for (const result of [signalled, cancelled, resumed])
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(signalled.stdout)).toEqual({
+      runId: 'approval-3',
+      signal: 'approval',
+      payload: { approved: false },
+    });
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({
+      runId: 'greet-1',
+      previousStatus: 'completed',
+      status: 'completed',
+      finished: true,
+    });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ runId: 'drift-1', resumed: true, workflow: 'drift' });
+    await waitForStatus(runtime, 'approval-3', 'completed');
   });
 
   it('reports errors in plain lines: exit 1 for failures, 2 for usage', async () => {
