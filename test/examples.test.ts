@@ -26,4 +26,32 @@ describe('README examples', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('examples/weather-agent.ts runs with `cairn run`, offline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-example-'));
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'run',
+          'examples/weather-agent.ts',
+          '--prompt',
+          'Is it snowing in Oslo?',
+        ],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, OPENAI_API_KEY: '', CAIRN_STORE: `sqlite:${join(dir, 'cairn.db')}` },
+        },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('weather');
+      expect(run.stdout).toContain('it is snowing in Oslo, -3 °C.');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
