@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { agentUsage, runUsage } from '../../src/agent/agent-usage.js';
 import { defineAgent } from '../../src/agent/define-agent.js';
 import { watchText } from '../../src/agent/text-stream.js';
 import { defineTool } from '../../src/agent/tool.js';
-import {
-  type OpenAICompatibleServer,
-  startOpenAICompatibleServer,
-} from '../support/openai-compatible-server.js';
+import { serveOpenAICompatible } from '../support/serve-openai-compatible.js';
 import { testRuntime } from '../support/test-runtime.js';
 
 const weather = defineTool({
@@ -17,21 +14,15 @@ const weather = defineTool({
   execute: ({ city }) => ({ city, sky: 'snow', celsius: -3 }),
 });
 
-let server: OpenAICompatibleServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
 describe('agents on a real provider package, against a local chat-completions server', () => {
   it('calls tools, streams text, and accounts tokens and cost from the wire', async () => {
-    server = await startOpenAICompatibleServer([
+    const server = await serveOpenAICompatible(
       {
         toolCalls: [{ name: 'weather', input: { city: 'Oslo' }, id: 'call_oslo' }],
         usage: { input: 120, output: 20 },
       },
       { text: 'It is snowing in Oslo, -3 °C.', usage: { input: 180, output: 12, cachedInput: 100 } },
-    ]);
+    );
     const agent = defineAgent({
       name: 'forecaster',
       model: `openai-compatible:gpt-4o-mini@${server.url}`,

@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import {
-  type OpenAICompatibleServer,
-  startOpenAICompatibleServer,
-} from '../support/openai-compatible-server.js';
+import { serveOpenAICompatible } from '../support/serve-openai-compatible.js';
 import { tempDir } from '../support/temp-dir.js';
 import { EffectsLedger } from './effects-ledger.js';
 
@@ -32,18 +29,13 @@ function runApp(
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
 }
 
-let server: OpenAICompatibleServer | undefined;
-afterEach(async () => {
-  await server?.close();
-});
-
 describe('an agent killed with SIGKILL', () => {
   for (const crashAt of ['after-effect:tool:book', 'after-result:model', 'before-intent:tool:book']) {
     it(`at ${crashAt} carries on after a restart without calling the model again or booking twice`, async () => {
-      server = await startOpenAICompatibleServer([
+      const server = await serveOpenAICompatible(
         { toolCalls: [{ name: 'book', input: { guests: 4 }, id: 'call_book' }] },
         { text: 'Booked a table for 4.' },
-      ]);
+      );
       const dir = tempDir();
       const args = [join(dir, 'cairn.db'), join(dir, 'effects.db'), server.url];
 

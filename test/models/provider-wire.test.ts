@@ -2,29 +2,15 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, type ModelMessage, streamText, tool } from 'ai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { usageFromV3 } from '../../src/models/token-usage.js';
-import {
-  type OpenAICompatibleServer,
-  startOpenAICompatibleServer,
-} from '../support/openai-compatible-server.js';
+import { serveOpenAICompatible as serve } from '../support/serve-openai-compatible.js';
 
 // No `execute`: the tool call comes back to the caller unexecuted, the way the agent loop wants it.
 const tools = {
   weather: tool({ description: 'The weather in a city', inputSchema: z.object({ city: z.string() }) }),
 };
-
-const servers: OpenAICompatibleServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(...turns: Parameters<typeof startOpenAICompatibleServer>[0]) {
-  const server = await startOpenAICompatibleServer(turns);
-  servers.push(server);
-  return server;
-}
 
 const providers: [string, (baseURL: string) => LanguageModelV3][] = [
   [

@@ -1,24 +1,10 @@
 import { generateText, streamText } from 'ai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCairnError } from '../../src/core/errors.js';
 import { resolveModel } from '../../src/models/resolve-model.js';
 import { scriptedModel } from '../../src/models/scripted-model.js';
 import { usageFromV3 } from '../../src/models/token-usage.js';
-import {
-  type OpenAICompatibleServer,
-  startOpenAICompatibleServer,
-} from '../support/openai-compatible-server.js';
-
-const servers: OpenAICompatibleServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(...turns: Parameters<typeof startOpenAICompatibleServer>[0]) {
-  const server = await startOpenAICompatibleServer(turns);
-  servers.push(server);
-  return server;
-}
+import { serveOpenAICompatible as serve } from '../support/serve-openai-compatible.js';
 
 function refusal(run: () => unknown): Error {
   try {
