@@ -213,6 +213,27 @@ describe('agents', () => {
     expect(deltas.join('')).toBe(result.output);
   });
 
+  it('plans first when asked, journaling the plan like any model call', async () => {
+    const model = scriptedModel([
+      { text: '1. Look up the word. 2. Answer.' },
+      { text: 'A cairn is a pile of stones.' },
+    ]);
+    const agent = defineAgent({ name: 'planner', model, instructions: 'Define words.', plan: true });
+    const rt = await testRuntime([agent]);
+    const result = await (
+      await rt.start(agent, { prompt: 'What is a cairn?' }, { runId: 'plan-1' })
+    ).result();
+    expect(result.output).toBe('A cairn is a pile of stones.');
+    expect(result.summary.steps).toBe(1);
+    const completed = (await rt.inspect('plan-1')).events.flatMap(({ event }) =>
+      event.kind === 'step.completed' ? [event] : [],
+    );
+    expect(completed.map((event) => event.name)).toEqual(['plan', 'model']);
+    const plan = (await rt.decode(completed[0]!.result)) as { text: string };
+    expect(plan.text).toBe('1. Look up the word. 2. Answer.');
+    expect(await rt.decode(completed[1]!.request!)).toEqual({ messages: 2, tools: [] });
+  });
+
   it('stops at maxSteps', async () => {
     const model = scriptedModel(() => ({
       text: 'again',
