@@ -77,6 +77,12 @@ export interface Store {
   /** Marks a live run to be cancelled and wakes it. Returns the run, or undefined if there is none. */
   requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined>;
 
+  /**
+   * Calls `listener` whenever some run may have become claimable (stores with `pushWakeups`); stores
+   * without it never call it, and workers poll. Resolves to a function that stops listening.
+   */
+  watchWakeups(listener: () => void): Promise<() => Promise<void>>;
+
   close(): Promise<void>;
 }
 

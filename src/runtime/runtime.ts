@@ -94,7 +94,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const store =
     typeof options.store === 'object'
       ? options.store
-      : openStore(options.store ?? process.env.CAIRN_STORE ?? DEFAULT_STORE_URL, {
+      : await openStore(options.store ?? process.env.CAIRN_STORE ?? DEFAULT_STORE_URL, {
           createIfMissing: options.createStore ?? true,
         });
   const runtime = new Runtime(store, ownsStore, options);
@@ -136,7 +136,11 @@ export class Runtime {
               workerId: this.workerId,
               concurrency: positive(settings.concurrency ?? 32, 'worker.concurrency'),
               leaseMs: this.leaseMs,
-              pollMs: positive(settings.pollMs ?? 250, 'worker.pollMs'),
+              // With push wakeups, polling is only the fallback for timers of other workers' runs.
+              pollMs: positive(
+                settings.pollMs ?? (store.capabilities.pushWakeups ? 1_000 : 250),
+                'worker.pollMs',
+              ),
               cancelGraceMs: settings.cancelGraceMs ?? 10_000,
               clock: this.clock,
             },

@@ -38,6 +38,7 @@ export class Worker {
   private wakeLoop: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | undefined;
+  private stopWatching: (() => Promise<void>) | undefined;
   /** The last claim filled every free slot, so more runs may be waiting. */
   private wasFull = false;
 
@@ -65,6 +66,8 @@ export class Worker {
     // is seen soon.
     const every = Math.max(50, Math.min(5_000, this.options.leaseMs / 3));
     this.heartbeat = setInterval(() => void this.renewLeases(), every);
+    // Stores that can tell when a run becomes claimable (PostgreSQL) wake the worker at once.
+    this.stopWatching = await this.store.watchWakeups(() => this.poke());
     this.heartbeat.unref();
     this.loopDone = this.loop();
   }
@@ -85,6 +88,7 @@ export class Worker {
     this.poke();
     await this.loopDone;
     clearInterval(this.heartbeat);
+    await this.stopWatching?.();
     this.wakes.clear();
     const executions = [...this.active.values()];
     let timer: NodeJS.Timeout | undefined;

@@ -16,7 +16,7 @@ runStoreConformance('SQLite', () => new SqliteStore({ path: join(dir, `conforman
 describe('SqliteStore', () => {
   it('creates the database file and its folders on first use, in WAL mode', async () => {
     const path = join(dir, 'nested', 'deeper', 'cairn.db');
-    const store = openStore(`sqlite:${path}`);
+    const store = await openStore(`sqlite:${path}`);
     await store.close();
     const db = new Database(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -58,10 +58,10 @@ describe('SqliteStore', () => {
     expect(() => new SqliteStore({ path })).toThrow(/schema version 99/);
   });
 
-  it('rejects store URLs it does not understand, saying what to use', () => {
+  it('rejects store URLs it does not understand, saying what to use', async () => {
     for (const url of ['mysql://x', 'sqlite:', 'sqlite:a.db?synchronous=sometimes']) {
       try {
-        openStore(url);
+        await openStore(url);
         expect.unreachable(`${url} should be refused`);
       } catch (error) {
         expect(isCairnError(error, 'invalid_store_url')).toBe(true);

@@ -1,18 +1,8 @@
-import { type ApprovalRecord, type ApprovalStatus, approvalSignalName } from '../../core/approval.js';
+import { type ApprovalRecord, approvalSignalName } from '../../core/approval.js';
 import type { ApprovalQuery, DecideApprovalRequest, RequestApprovalRequest } from '../../core/store.js';
+import { type ApprovalRow, toApproval } from '../approval-row.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { insertSignal, wakeRun } from './sqlite-inbox.js';
-
-interface ApprovalRow {
-  tenant_id: string;
-  approval_id: string;
-  run_id: string;
-  status: string;
-  request: string;
-  decision: string | null;
-  requested_at: number;
-  expires_at: number | null;
-}
 
 /** The `approvals` table: requests for a person's decision, listed and decided from outside the run. */
 export class SqliteApprovals {
@@ -93,17 +83,4 @@ export class SqliteApprovals {
     if (approval === undefined) throw new Error(`approval ${approvalId} vanished inside its own transaction`);
     return approval;
   }
-}
-
-function toApproval(row: ApprovalRow): ApprovalRecord {
-  return {
-    tenantId: row.tenant_id,
-    approvalId: row.approval_id,
-    runId: row.run_id,
-    status: row.status as ApprovalStatus,
-    request: JSON.parse(row.request) as ApprovalRecord['request'],
-    requestedAt: row.requested_at,
-    expiresAt: row.expires_at ?? undefined,
-    decision: row.decision === null ? undefined : (JSON.parse(row.decision) as ApprovalRecord['decision']),
-  };
 }

@@ -27,11 +27,11 @@ import type {
   SuspendResult,
 } from '../../core/store.js';
 import type { ValueRef } from '../../core/value-ref.js';
+import { type RunRow, toRunRecord } from '../run-row.js';
 import { type BlobPacking, packBlob, unpackBlob } from './blob-packing.js';
 import { SqliteApprovals } from './sqlite-approvals.js';
 import { SqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.js';
 import { insertSignal, WAKE_AT, WAKE_STATUS, wakeRun } from './sqlite-inbox.js';
-import { type RunRow, toRunRecord } from './sqlite-rows.js';
 
 export type SqliteStoreOptions = SqliteConnectionOptions;
 
@@ -414,6 +414,11 @@ export class SqliteStore implements Store {
       )
       .run({ tenantId, runId, now });
     return this.findRun(tenantId, runId);
+  }
+
+  /** SQLite cannot tell other processes when a run becomes claimable (`pushWakeups` is false). */
+  async watchWakeups(): Promise<() => Promise<void>> {
+    return async () => undefined;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
-import type { RunRecord, RunStatus } from '../../core/run.js';
-import type { SerializedError } from '../../core/serialized-error.js';
-import type { ValueRef } from '../../core/value-ref.js';
+import type { RunRecord, RunStatus } from '../core/run.js';
+import type { SerializedError } from '../core/serialized-error.js';
+import type { ValueRef } from '../core/value-ref.js';
 
-/** A `runs` row as better-sqlite3 returns it. */
+/** A `runs` row as the SQL drivers return it (SQLite gives 0/1 for booleans, PostgreSQL true/false). */
 export interface RunRow {
   tenant_id: string;
   run_id: string;
@@ -14,7 +14,7 @@ export interface RunRow {
   lease_owner: string | null;
   available_at: number | null;
   wake_seq: number;
-  cancel_requested: number;
+  cancel_requested: number | boolean;
   result: string | null;
   error: string | null;
   attention: string | null;
@@ -35,7 +35,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     updatedAt: row.updated_at,
     wakeAt: status === 'waiting' ? (row.available_at ?? undefined) : undefined,
     leaseOwner: row.lease_owner ?? undefined,
-    cancelRequested: row.cancel_requested === 1,
+    cancelRequested: Boolean(row.cancel_requested),
     result: row.result === null ? undefined : (JSON.parse(row.result) as ValueRef),
     error: row.error === null ? undefined : (JSON.parse(row.error) as SerializedError),
     attention: row.attention ?? undefined,
