@@ -56,6 +56,11 @@ export interface Store {
   expireLeases(owners: readonly string[], now: number): Promise<number>;
   /** Workers that hold at least one lease. */
   leaseOwners(): Promise<string[]>;
+  /**
+   * Queue depth: runs claimable now that no worker holds (of these workflows, if given), across
+   * tenants. What an autoscaler adds workers on.
+   */
+  countClaimable(now: number, workflows?: readonly string[]): Promise<number>;
 
   /** Puts a signal in the run's inbox and wakes the run. */
   sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }>;

@@ -336,6 +336,24 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       expect((await claimOne(1_001, 'w2')).runId).toBe('r1');
     });
 
+    it('counts the runs waiting to be claimed (the queue depth), across tenants', async () => {
+      await create('a', { workflow: 'x' });
+      await create('b', { workflow: 'y' });
+      await store.createRun({
+        tenantId: 'tenant-b',
+        runId: 'c',
+        workflow: 'x',
+        events: [started('x')],
+        blobs: [],
+        now: 1_000,
+      });
+      expect(await store.countClaimable(1_000)).toBe(3);
+      expect(await store.countClaimable(1_000, ['x'])).toBe(2);
+      await claimOne(1_000);
+      expect(await store.countClaimable(1_000)).toBe(2);
+      expect(await store.countClaimable(999)).toBe(0);
+    });
+
     it('lists runs newest first, filtered by status, workflow and parent, with paging', async () => {
       await create('a', { now: 1 });
       await create('b', { now: 2, workflow: 'other' });

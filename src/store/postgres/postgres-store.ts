@@ -356,6 +356,16 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.lease_owner);
   }
 
+  async countClaimable(now: number, workflows?: readonly string[]): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      ALL_TENANTS,
+      `SELECT COUNT(*)::int AS n FROM ${this.db.s}.runs
+       WHERE available_at <= $1 AND lease_owner IS NULL AND ($2::text[] IS NULL OR workflow = ANY($2::text[]))`,
+      [now, workflows ?? null],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }> {
     return this.db.transaction(request.tenantId, async (client) => {
       const woken = await client.query(

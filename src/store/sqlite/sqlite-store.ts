@@ -357,6 +357,16 @@ export class SqliteStore implements Store {
     return rows.map((row) => row.lease_owner);
   }
 
+  async countClaimable(now: number, workflows?: readonly string[]): Promise<number> {
+    return this.connection
+      .sql(
+        `SELECT COUNT(*) AS n FROM runs WHERE available_at <= @now AND lease_owner IS NULL
+         AND (@workflows IS NULL OR workflow IN (SELECT value FROM json_each(@workflows)))`,
+      )
+      .pluck()
+      .get({ now, workflows: workflows === undefined ? null : JSON.stringify(workflows) }) as number;
+  }
+
   async sendSignal(request: SendSignalRequest): Promise<{ readonly signalId: number }> {
     return this.connection.immediate(() => {
       if (!wakeRun(this.connection, request.tenantId, request.runId, request.now))
