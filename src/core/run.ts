@@ -50,6 +50,8 @@ export interface RunRecord {
   readonly wakeAt: number | undefined;
   readonly leaseOwner: string | undefined;
   readonly cancelRequested: boolean;
+  /** Why cancelling was requested, as given with the first request. */
+  readonly cancelReason?: string;
   readonly result: ValueRef | undefined;
   readonly error: SerializedError | undefined;
   /** Why a run in `needs_attention` stopped, and what a person can do. */

@@ -80,7 +80,12 @@ export interface Store {
   ): Promise<{ readonly approval: ApprovalRecord; readonly decided: boolean }>;
 
   /** Marks a live run to be cancelled and wakes it. Returns the run, or undefined if there is none. */
-  requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined>;
+  requestCancel(
+    tenantId: string,
+    runId: string,
+    now: number,
+    reason?: string,
+  ): Promise<RunRecord | undefined>;
 
   /**
    * Calls `listener` whenever some run may have become claimable (stores with `pushWakeups`); stores

@@ -9,12 +9,18 @@ export interface CancelDeps {
   readonly clock: () => number;
   /** Who claims children that no worker holds, to cancel them here. */
   readonly workerId: string;
+  /**
+   * Cancels a run this process's worker holds and resolves true once it is recorded as cancelled;
+   * false if the worker does not hold it (a worker elsewhere then sees the request on its own).
+   */
+  readonly cancelHere?: (tenantId: string, runId: string, reason: string) => Promise<boolean>;
 }
 
 const LIVE_STATUSES = ['runnable', 'running', 'waiting', 'needs_attention'] as const;
 
 /**
- * Records a claimed run as cancelled, after asking each of its live children to cancel too. A child
+ * Records a claimed run as cancelled, after asking each of its live children to cancel too; with no
+ * `reason`, the one stored with the cancel request (which may have come from another process). A child
  * that no worker holds is claimed and cancelled here (with its own children), so cancelling works even
  * where no worker runs the child's workflow; a child held by a worker is cancelled by that worker,
  * which sees the request at its next journal write or heartbeat.
@@ -22,7 +28,7 @@ const LIVE_STATUSES = ['runnable', 'running', 'waiting', 'needs_attention'] as c
 export async function cancelClaimedRun(
   deps: CancelDeps,
   run: ClaimedRun,
-  reason: string,
+  requestedReason: string | undefined,
   journal = new JournalWriter(
     deps.store,
     run,
@@ -32,6 +38,10 @@ export async function cancelClaimedRun(
     () => undefined,
   ),
 ): Promise<RunOutcome> {
+  const reason =
+    requestedReason ??
+    (await deps.store.getRun(run.tenantId, run.runId))?.cancelReason ??
+    'cancelled by request';
   const children = await deps.store.listRuns({
     tenantId: run.tenantId,
     parentRunId: run.runId,
@@ -47,7 +57,7 @@ export async function cancelClaimedRun(
 }
 
 /**
- * Asks a run to cancel, and cancels it here at once if no worker holds it.
+ * Asks a run to cancel, and cancels it at once if no worker holds it or this process's worker does.
  * Returns false if there is no such live run.
  */
 export async function cancelRun(
@@ -56,7 +66,7 @@ export async function cancelRun(
   runId: string,
   reason: string,
 ): Promise<boolean> {
-  const requested = await deps.store.requestCancel(tenantId, runId, deps.clock());
+  const requested = await deps.store.requestCancel(tenantId, runId, deps.clock(), reason);
   if (requested === undefined || isFinalStatus(requested.status)) return false;
   const [claimed] = await deps.store.claim({
     workerId: deps.workerId,
@@ -66,5 +76,6 @@ export async function cancelRun(
     only: { tenantId, runId },
   });
   if (claimed !== undefined) await cancelClaimedRun(deps, claimed, reason);
+  else await deps.cancelHere?.(tenantId, runId, reason);
   return true;
 }

@@ -6,7 +6,7 @@ import type { RunOutcome } from '../core/run.js';
 import { serializeError } from '../core/serialized-error.js';
 import type { ClaimedRun, Store, StoredSignal } from '../core/store.js';
 import type { ValueRef } from '../core/value-ref.js';
-import { cancelClaimedRun } from './cancel-run.js';
+import { type CancelDeps, cancelClaimedRun } from './cancel-run.js';
 import { CheckpointOperation } from './checkpoint-operation.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { loadJournal } from './journal-loader.js';
@@ -29,12 +29,9 @@ export type ExecutionOutcome =
   | { readonly kind: 'needs_attention'; readonly reason: string }
   | { readonly kind: 'lost'; readonly error: unknown };
 
-export interface RunExecutionDeps {
-  readonly store: Store;
+export interface RunExecutionDeps extends CancelDeps {
   readonly run: ClaimedRun;
   readonly workflow: Workflow<unknown, unknown>;
-  readonly clock: () => number;
-  readonly workerId: string;
   /** How long a cancelled run waits for its running steps to return before it is recorded as cancelled. */
   readonly cancelGraceMs: number;
   readonly onChildCreated: () => void;
@@ -89,7 +86,7 @@ export class RunExecution implements ContextHost {
       deps.run,
       deps.run.lastSeq,
       deps.clock,
-      () => this.cancel('cancel requested'),
+      () => this.cancel(),
       (error) => this.fail(error),
     );
     this.deliveries = new DeliveryQueue(
@@ -110,7 +107,7 @@ export class RunExecution implements ContextHost {
   async execute(): Promise<ExecutionOutcome> {
     try {
       if (this.run.cancelRequested) {
-        this.cancel('cancel requested');
+        this.cancel();
         return this.outcome;
       }
       const journal = await loadJournal(this.store, this.run, this.deps.events);
@@ -261,10 +258,14 @@ export class RunExecution implements ContextHost {
 
   // ---- Control from the worker ----
 
-  /** Stops the run and records it as cancelled (children too), after running steps return. */
-  cancel(reason: string): void {
+  /**
+   * Stops the run and records it as cancelled (children too), after running steps return. Without a
+   * `reason`, the one stored with the cancel request is recorded.
+   */
+  cancel(reason?: string): void {
     if (this.halted) return;
-    this.halt(new CairnError('run_cancelled', `Run ${this.run.runId} was cancelled: ${reason}.`));
+    const why = reason === undefined ? '' : `: ${reason}`;
+    this.halt(new CairnError('run_cancelled', `Run ${this.run.runId} was cancelled${why}.`));
     void this.settleInflight(this.deps.cancelGraceMs)
       .then(() => cancelClaimedRun(this.deps, this.run, reason, this.journal))
       .then(

@@ -46,6 +46,21 @@ export interface WorkerSettings {
   readonly workerId?: string;
 }
 
+/** Where a runtime's worker is: not started (or none), executing runs, finishing them in `close()`, stopped. */
+export type WorkerPhase = 'idle' | 'running' | 'draining' | 'stopped';
+
+/** A runtime's worker as health checks and metrics see it (`Runtime.workerStatus()`). */
+export interface WorkerStatus {
+  readonly workerId: string;
+  /** The workflows it executes, children (sub-agents) included. */
+  readonly workflows: readonly string[];
+  /** Runs it executes at once, at most; 0 for a runtime without a worker. */
+  readonly concurrency: number;
+  /** Runs it is executing now. */
+  readonly activeRuns: number;
+  readonly phase: WorkerPhase;
+}
+
 export interface CallOptions {
   readonly tenant?: string;
 }
@@ -112,6 +127,8 @@ export class Runtime {
   private readonly leaseMs: number;
   private readonly finals: FinalWatch;
   private closed = false;
+  private readonly concurrency: number;
+  private phase: WorkerPhase = 'idle';
 
   constructor(
     readonly store: Store,
@@ -125,6 +142,7 @@ export class Runtime {
     const settings = options.worker === false ? undefined : (options.worker ?? {});
     this.workerId = settings?.workerId ?? newWorkerId();
     this.leaseMs = positive(settings?.leaseMs ?? 30_000, 'worker.leaseMs');
+    this.concurrency = positive(settings?.concurrency ?? 32, 'worker.concurrency');
     const onError = options.onError ?? reportError;
     this.worker =
       settings === undefined
@@ -134,7 +152,7 @@ export class Runtime {
             this.registry,
             {
               workerId: this.workerId,
-              concurrency: positive(settings.concurrency ?? 32, 'worker.concurrency'),
+              concurrency: this.concurrency,
               leaseMs: this.leaseMs,
               // With push wakeups, polling is only the fallback for timers of other workers' runs.
               pollMs: positive(
@@ -159,6 +177,7 @@ export class Runtime {
   /** @internal Called by createRuntime. */
   async startWorker(): Promise<void> {
     await this.worker?.start();
+    if (this.worker !== undefined) this.phase = 'running';
   }
 
   /** Starts a run of `workflow`, or returns the existing run when `runId` is already taken by it. */
@@ -229,12 +248,17 @@ export class Runtime {
     this.assertOpen();
     const tenantId = this.tenantOf(options);
     await this.mustGetRun(tenantId, runId);
-    const deps = { store: this.store, clock: this.clock, workerId: this.workerId };
-    const reason = options.reason ?? 'cancelled by request';
-    await cancelRun(deps, tenantId, runId, reason);
-    // A run this process is executing stops now; one held elsewhere sees the request at its next
-    // journal write or heartbeat.
-    if (this.worker?.cancelHere(tenantId, runId, reason) !== true) this.worker?.poke();
+    const worker = this.worker;
+    const cancelHere = worker && ((t: string, r: string, why: string) => worker.cancelHere(t, r, why));
+    // A run this process holds is cancelled before this returns, so the record says so; one held by a
+    // worker elsewhere sees the request at its next journal write or heartbeat.
+    await cancelRun(
+      { store: this.store, clock: this.clock, workerId: this.workerId, cancelHere },
+      tenantId,
+      runId,
+      options.reason ?? 'cancelled by request',
+    );
+    worker?.poke(); // a parent waiting on the cancelled run may now go on
     return this.mustGetRun(tenantId, runId);
   }
 
@@ -407,6 +431,25 @@ export class Runtime {
     return decodeValue(ref, (hashes) => this.store.getBlobs(tenantId, hashes));
   }
 
+  /** This runtime's worker, for health checks and metrics: what it executes, how busy it is, its phase. */
+  workerStatus(): WorkerStatus {
+    return {
+      workerId: this.workerId,
+      workflows: this.registry.names,
+      concurrency: this.worker === undefined ? 0 : this.concurrency,
+      activeRuns: this.worker?.activeRuns ?? 0,
+      phase: this.phase,
+    };
+  }
+
+  /**
+   * Queue depth: runs of this runtime's workflows that are claimable now and that no worker holds, across
+   * tenants (what an autoscaler adds workers on). It asks the store, so it also tells that the store answers.
+   */
+  queueDepth(): Promise<number> {
+    return this.store.countClaimable(this.clock(), this.registry.names);
+  }
+
   /**
    * Stops the worker (running executions get `graceMs` to reach a wait or finish; the rest are released
    * for another worker) and closes the store if this runtime opened it.
@@ -414,7 +457,9 @@ export class Runtime {
   async close(graceMs = 5_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.worker !== undefined) this.phase = 'draining';
     await this.worker?.stop(graceMs);
+    this.phase = 'stopped';
     if (this.ownsStore) await this.store.close();
   }
 

@@ -32,6 +32,10 @@ export function runKey(tenantId: string, runId: string): RunKey {
  */
 export class Worker {
   private readonly active = new Map<RunKey, RunExecution>();
+  /** For each active execution, settles once it has finished and left `active`. */
+  private readonly settled = new Map<RunKey, Promise<void>>();
+  /** Set while a claim is in flight; settles once the runs it claimed are launched. */
+  private claiming: Promise<void> | undefined;
   private readonly wakes: WakeSchedule;
   private running = false;
   private poked = false;
@@ -114,6 +118,10 @@ export class Worker {
       const free = this.options.concurrency - this.active.size;
       let claimed: ClaimedRun[] = [];
       if (free > 0) {
+        let launched!: () => void;
+        this.claiming = new Promise((resolve) => {
+          launched = resolve;
+        });
         try {
           claimed = await this.store.claim({
             workerId: this.options.workerId,
@@ -126,6 +134,8 @@ export class Worker {
           this.onError(error);
         }
         for (const run of claimed) this.launch(run);
+        this.claiming = undefined;
+        launched();
       }
       this.wasFull = free <= 0 || claimed.length === free;
       if (this.running && !this.poked && (claimed.length < free || free <= 0)) await this.idle();
@@ -145,11 +155,18 @@ export class Worker {
     });
   }
 
-  /** Cancels a run this worker is executing, at once. False if it is not executing it. */
-  cancelHere(tenantId: string, runId: string, reason: string): boolean {
-    const execution = this.active.get(runKey(tenantId, runId));
-    execution?.cancel(reason);
-    return execution !== undefined;
+  /**
+   * Cancels a run this worker is executing (or has just claimed), at once, and resolves true when the
+   * execution has stopped and recorded the cancellation; false if this worker does not hold the run.
+   */
+  async cancelHere(tenantId: string, runId: string, reason: string): Promise<boolean> {
+    await this.claiming; // a claim in flight may be taking this very run
+    const key = runKey(tenantId, runId);
+    const execution = this.active.get(key);
+    if (execution === undefined) return false;
+    execution.cancel(reason);
+    await this.settled.get(key);
+    return true;
   }
 
   /** True while this worker is executing the run. */
@@ -180,12 +197,14 @@ export class Worker {
       workerId: this.options.workerId,
       cancelGraceMs: this.options.cancelGraceMs,
       onChildCreated: () => this.poke(),
+      cancelHere: (tenantId, runId, reason) => this.cancelHere(tenantId, runId, reason),
       events,
     });
     const key = runKey(run.tenantId, run.runId);
     this.active.set(key, execution);
-    void execution.execute().then((outcome) => {
+    const settled = execution.execute().then((outcome) => {
       this.active.delete(key);
+      this.settled.delete(key);
       if (outcome.kind === 'suspended' && outcome.wakeAt !== undefined) this.wakes.at(outcome.wakeAt);
       if (outcome.kind === 'lost') this.onError(outcome.error);
       this.onSettled(run, outcome);
@@ -195,6 +214,7 @@ export class Worker {
       const finished = outcome.kind === 'finished';
       if (rewoken || (finished && run.parentRunId !== undefined) || this.wasFull) this.poke();
     });
+    this.settled.set(key, settled);
   }
 
   private async renewLeases(): Promise<void> {
@@ -214,7 +234,7 @@ export class Worker {
           execution.lose(
             new CairnError('lease_lost', `Another worker claimed run ${state.runId}; this one stops.`),
           );
-        } else if (state.cancelRequested) execution.cancel('cancel requested');
+        } else if (state.cancelRequested) execution.cancel();
       }
     } catch (error) {
       this.onError(error);

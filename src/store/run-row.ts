@@ -15,6 +15,7 @@ export interface RunRow {
   available_at: number | null;
   wake_seq: number;
   cancel_requested: number | boolean;
+  cancel_reason: string | null;
   result: string | null;
   error: string | null;
   attention: string | null;
@@ -36,6 +37,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     wakeAt: status === 'waiting' ? (row.available_at ?? undefined) : undefined,
     leaseOwner: row.lease_owner ?? undefined,
     cancelRequested: Boolean(row.cancel_requested),
+    cancelReason: row.cancel_reason ?? undefined,
     result: row.result === null ? undefined : (JSON.parse(row.result) as ValueRef),
     error: row.error === null ? undefined : (JSON.parse(row.error) as SerializedError),
     attention: row.attention ?? undefined,

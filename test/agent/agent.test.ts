@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '../../src/agent/define-agent.js';
 import { watchText } from '../../src/agent/text-stream.js';
 import { defineTool } from '../../src/agent/tool.js';
 import { scriptedModel } from '../../src/models/scripted-model.js';
-import { tempDir } from '../support/temp-dir.js';
-import { testRuntime } from '../support/test-runtime.js';
+import { testRuntime, testStoreAddress } from '../support/test-runtime.js';
 import { waitFor } from '../support/wait-for.js';
 
 const lookups: string[] = [];
@@ -103,7 +101,7 @@ describe('agents', () => {
   });
 
   it('waits durably for approval, and carries on in another process without calling the model again', async () => {
-    const path = join(tempDir(), 'cairn.db');
+    const store = testStoreAddress();
     const refunds: number[] = [];
     const refund = defineTool({
       name: 'refund',
@@ -120,7 +118,7 @@ describe('agents', () => {
     const first = scriptedModel(turns);
     const agentOf = (model: ReturnType<typeof scriptedModel>) =>
       defineAgent({ name: 'refunder', model, instructions: 'Refund what is asked.', tools: [refund] });
-    const rt1 = await testRuntime([agentOf(first)], { path });
+    const rt1 = await testRuntime([agentOf(first)], { store });
     await rt1.start(agentOf(first), { prompt: 'Refund 250' }, { runId: 'ref-1' });
     await waitFor(async () => (await rt1.getRun('ref-1'))?.status === 'waiting');
     expect(await rt1.listApprovals()).toHaveLength(1);
@@ -128,7 +126,7 @@ describe('agents', () => {
     expect(first.calls).toBe(1);
 
     const second = scriptedModel(turns);
-    const rt2 = await testRuntime([agentOf(second)], { path });
+    const rt2 = await testRuntime([agentOf(second)], { store });
     const [approval] = await rt2.listApprovals();
     expect(approval?.request).toMatchObject({
       title: "Call tool 'refund'",
@@ -202,10 +200,11 @@ describe('agents', () => {
   it('streams the text as it is generated, and journals only the final response', async () => {
     const model = scriptedModel([{ text: 'Streaming this answer in several pieces.' }]);
     const agent = defineAgent({ name: 'streamer', model, instructions: 'Talk.' });
-    const rt = await testRuntime([agent], { worker: false });
+    const store = testStoreAddress();
+    const rt = await testRuntime([agent], { store, worker: false });
     const deltas: string[] = [];
     const stop = watchText('stream-1', (delta) => deltas.push(delta));
-    const worker = await testRuntime([agent], { path: (rt.store as { path?: string }).path });
+    const worker = await testRuntime([agent], { store });
     await rt.start(agent, { prompt: 'Say something' }, { runId: 'stream-1' });
     const result = await worker.handle<{ output: string }>('stream-1').result();
     stop();

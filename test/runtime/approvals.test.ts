@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCairnError } from '../../src/core/errors.js';
 import { defineWorkflow } from '../../src/runtime/workflow.js';
-import { tempDir } from '../support/temp-dir.js';
-import { testRuntime } from '../support/test-runtime.js';
+import { testRuntime, testStoreAddress } from '../support/test-runtime.js';
 import { waitFor } from '../support/wait-for.js';
 
 const refund = defineWorkflow('refund', async (ctx, input: { amount: number; timeout?: number }) => {
@@ -16,8 +14,8 @@ const refund = defineWorkflow('refund', async (ctx, input: { amount: number; tim
 
 describe('approvals', () => {
   it('waits durably for a decision, listed in the store, and survives a restart', async () => {
-    const path = join(tempDir(), 'cairn.db');
-    const first = await testRuntime([refund], { path });
+    const store = testStoreAddress();
+    const first = await testRuntime([refund], { store });
     await first.start(refund, { amount: 40 }, { runId: 'refund-1' });
     await waitFor(async () => (await first.listApprovals()).length === 1);
     const [pending] = await first.listApprovals();
@@ -26,7 +24,7 @@ describe('approvals', () => {
     expect((await first.getRun('refund-1'))?.status).toBe('waiting');
     await first.close();
 
-    const second = await testRuntime([refund], { path });
+    const second = await testRuntime([refund], { store });
     await second.approve('refund-1:0', { by: 'ada', args: { amount: 35 } });
     expect(await second.handle('refund-1').result()).toMatchObject({
       approved: true,

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow } from '../../src/runtime/workflow.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { tempDir } from '../support/temp-dir.js';
-import { testRuntime } from '../support/test-runtime.js';
+import { openStore } from '../../src/store/open-store.js';
+import { testRuntime, testStoreAddress } from '../support/test-runtime.js';
 import { waitFor } from '../support/wait-for.js';
 
 interface Chunk {
@@ -36,22 +34,22 @@ function counter(calls: { replayed: number[] }) {
 
 describe('checkpoints', () => {
   it('resumes from the latest checkpoint: replays only what came after it, and restores every state', async () => {
-    const path = join(tempDir(), 'cairn.db');
+    const store = testStoreAddress();
     const calls = { replayed: [] as number[] };
-    const first = await testRuntime([counter(calls)], { path });
+    const first = await testRuntime([counter(calls)], { store });
     await first.start(counter(calls), { rounds: 23 }, { runId: 'count' });
     await waitFor(async () => (await first.getRun('count'))?.status === 'waiting');
     await first.close();
 
-    const store = new SqliteStore({ path });
-    const checkpoints = await store.readEvents('default', 'count', 0, { kinds: ['snapshot.recorded'] });
+    const reader = await openStore(store);
+    const checkpoints = await reader.readEvents('default', 'count', 0, { kinds: ['snapshot.recorded'] });
     expect(
       checkpoints.map(({ event }) => (event.kind === 'snapshot.recorded' ? event.position : -1)),
     ).toEqual([5, 11, 17, 23]);
-    await store.close();
+    await reader.close();
 
     calls.replayed = [];
-    const second = await testRuntime([counter(calls)], { path });
+    const second = await testRuntime([counter(calls)], { store });
     await second.signal('count', 'continue');
     let expected = 0;
     for (let i = 0; i < 23; i++) expected += i * i;

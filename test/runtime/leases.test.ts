@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { defineWorkflow } from '../../src/runtime/workflow.js';
-import { tempDir } from '../support/temp-dir.js';
+import { testStoreAddress } from '../support/test-runtime.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe('leases and fencing', () => {
   it('a worker that paused past its lease cannot commit over the worker that took the run over', async () => {
-    const path = join(tempDir(), 'cairn.db');
+    const store = testStoreAddress();
     let release!: () => void;
     const paused = new Promise<void>((resolve) => {
       release = resolve;
@@ -22,7 +21,7 @@ describe('leases and fencing', () => {
     );
     const errors: unknown[] = [];
     const first = await createRuntime({
-      store: `sqlite:${path}`,
+      store,
       workflows: [wf],
       worker: { leaseMs: 1_000, pollMs: 20, workerId: 'first' },
       onError: (error) => errors.push(error),
@@ -32,7 +31,7 @@ describe('leases and fencing', () => {
 
     // A second worker whose clock runs a minute ahead sees the first worker's lease as expired.
     const second = await createRuntime({
-      store: `sqlite:${path}`,
+      store,
       workflows: [wf],
       worker: { leaseMs: 1_000, pollMs: 20, workerId: 'second' },
       clock: () => Date.now() + 60_000,
@@ -59,17 +58,17 @@ describe('leases and fencing', () => {
   });
 
   it('takes over the runs of a worker that died, when its lease expires', async () => {
-    const path = join(tempDir(), 'cairn.db');
+    const store = testStoreAddress();
     const wf = defineWorkflow('orphan', async (ctx) => ctx.step('work', () => 'done'));
     // A worker that claims the run and then never runs it (as if its process had died at once).
-    const dead = await createRuntime({ store: `sqlite:${path}`, workflows: [], worker: false });
+    const dead = await createRuntime({ store, workflows: [], worker: false });
     await dead.start(wf, undefined, { runId: 'orphan' });
     await dead.store.claim({ workerId: 'another-host/1/dead', leaseMs: 300, limit: 1, now: Date.now() });
     await dead.close();
 
     const started = Date.now();
     const survivor = await createRuntime({
-      store: `sqlite:${path}`,
+      store,
       workflows: [wf],
       worker: { pollMs: 20 },
     });
@@ -79,9 +78,9 @@ describe('leases and fencing', () => {
   });
 
   it('on restart, takes over at once the runs of a dead process of the same host', async () => {
-    const path = join(tempDir(), 'cairn.db');
+    const store = testStoreAddress();
     const wf = defineWorkflow('restarted', async (ctx) => ctx.step('work', () => 'done'));
-    const setup = await createRuntime({ store: `sqlite:${path}`, workflows: [], worker: false });
+    const setup = await createRuntime({ store, workflows: [], worker: false });
     await setup.start(wf, undefined, { runId: 'restarted' });
     const { hostname } = await import('node:os');
     // pid 2^22+1 is above Linux's pid_max, so no live process has it.
@@ -94,7 +93,7 @@ describe('leases and fencing', () => {
     await setup.close();
 
     const restarted = await createRuntime({
-      store: `sqlite:${path}`,
+      store,
       workflows: [wf],
       worker: { pollMs: 20 },
     });

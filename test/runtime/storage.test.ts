@@ -10,6 +10,7 @@ interface Message {
   readonly content: string;
 }
 
+// Reads the SQLite file's tables directly; the PostgreSQL store's layout is covered by its own tests.
 describe('payload storage', () => {
   it('stores each message once when every step re-sends the whole growing history', async () => {
     const path = join(tempDir(), 'cairn.db');
@@ -25,7 +26,7 @@ describe('payload storage', () => {
       }
       return history.length;
     });
-    const rt = await testRuntime([wf], { path });
+    const rt = await testRuntime([wf], { store: `sqlite:${path}` });
     expect(await (await rt.start(wf, undefined)).result()).toBe(STEPS);
 
     const db = new Database(path, { readonly: true });
@@ -52,7 +53,7 @@ describe('payload storage', () => {
     const wf = defineWorkflow('same', async (ctx) => {
       for (let i = 0; i < 10; i++) await ctx.step('fetch', () => big);
     });
-    const rt = await testRuntime([wf], { path });
+    const rt = await testRuntime([wf], { store: `sqlite:${path}` });
     await (await rt.start(wf, undefined)).result();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) AS n FROM blobs').get()).toEqual({ n: 1 });
@@ -67,11 +68,11 @@ describe('payload storage', () => {
       await ctx.waitForSignal('go');
       return fetched;
     });
-    const first = await testRuntime([wf], { path });
+    const first = await testRuntime([wf], { store: `sqlite:${path}` });
     await first.start(wf, undefined, { runId: 'large' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await first.close();
-    const second = await testRuntime([wf], { path });
+    const second = await testRuntime([wf], { store: `sqlite:${path}` });
     await second.signal('large', 'go');
     expect(await second.handle('large').result()).toEqual(rows);
   });

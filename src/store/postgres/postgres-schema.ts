@@ -23,6 +23,7 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
         available_at     BIGINT,
         wake_seq         BIGINT  NOT NULL DEFAULT 0,
         cancel_requested BOOLEAN NOT NULL DEFAULT false,
+        cancel_reason    TEXT,
         result           TEXT,
         error            TEXT,
         attention        TEXT,

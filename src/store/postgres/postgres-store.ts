@@ -407,11 +407,17 @@ export class PostgresStore implements Store {
     }));
   }
 
-  async requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined> {
+  async requestCancel(
+    tenantId: string,
+    runId: string,
+    now: number,
+    reason?: string,
+  ): Promise<RunRecord | undefined> {
     await this.db.transaction(tenantId, async (client) => {
       await client.query(
-        `UPDATE ${this.db.s}.runs SET cancel_requested = true, ${WAKE} WHERE tenant_id = $1 AND run_id = $2 AND status IN ${LIVE}`,
-        [tenantId, runId, now],
+        `UPDATE ${this.db.s}.runs SET cancel_requested = true, cancel_reason = COALESCE(cancel_reason, $4), ${WAKE}
+         WHERE tenant_id = $1 AND run_id = $2 AND status IN ${LIVE}`,
+        [tenantId, runId, now, reason ?? null],
       );
       await this.notify(client);
     });

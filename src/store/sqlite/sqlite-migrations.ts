@@ -87,4 +87,8 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX approvals_by_run ON approvals (tenant_id, run_id);
     `,
   },
+  {
+    version: 3,
+    sql: 'ALTER TABLE runs ADD COLUMN cancel_reason TEXT;',
+  },
 ];

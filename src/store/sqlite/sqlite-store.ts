@@ -415,14 +415,19 @@ export class SqliteStore implements Store {
     return this.approvals.decide(request);
   }
 
-  async requestCancel(tenantId: string, runId: string, now: number): Promise<RunRecord | undefined> {
+  async requestCancel(
+    tenantId: string,
+    runId: string,
+    now: number,
+    reason?: string,
+  ): Promise<RunRecord | undefined> {
     this.connection
       .sql(
-        `UPDATE runs SET cancel_requested = 1, wake_seq = wake_seq + 1, status = ${WAKE_STATUS},
+        `UPDATE runs SET cancel_requested = 1, cancel_reason = COALESCE(cancel_reason, @reason), wake_seq = wake_seq + 1, status = ${WAKE_STATUS},
          available_at = ${WAKE_AT}, updated_at = @now
        WHERE tenant_id = @tenantId AND run_id = @runId AND status IN ${LIVE}`,
       )
-      .run({ tenantId, runId, now });
+      .run({ tenantId, runId, now, reason: reason ?? null });
     return this.findRun(tenantId, runId);
   }
 
