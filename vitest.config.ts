@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 /**
- * Two projects: every test on the embedded SQLite store, and the runtime and agent cases again on
+ * Two projects: every test (on the embedded SQLite store unless it says otherwise), and the runtime and agent cases again on
  * PostgreSQL (CAIRN_TEST_STORE=postgres), so both stores prove the same behaviour. Without a reachable
  * server the PostgreSQL project is left out with a notice, unless CAIRN_TEST_POSTGRES=required (as
  * in CI), where the cases run and fail.
@@ -38,7 +38,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       // Crash tests spawn and SIGKILL real processes; two cores, so keep parallelism modest.
       maxWorkers: 2,
       projects: [
-        { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+        { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'] } },
         ...(postgres
           ? [
               {

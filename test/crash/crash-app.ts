@@ -2,7 +2,10 @@
  * A process for the crash tests to kill. Starts (idempotently) `runs` order runs, approves each, and
  * exits 0 once every run is finished or needs a person. Run it again after a kill and it carries on.
  *
- *   node --import tsx test/crash/crash-app.ts <cairn.db> <effects.db> <runs> [concurrency]
+ *   node --import tsx test/crash/crash-app.ts <store> <effects.db> <runs> [concurrency]
+ *
+ * `<store>` is a store address (`sqlite:<file>` or `postgres://...`). Several apps may share one
+ * PostgreSQL store: each starts every run (starting is idempotent) and works until none is live.
  *
  * Arm a crash point with CAIRN_CRASH_AT (see src/runtime/crash-points.ts).
  */
@@ -10,15 +13,15 @@ import { createRuntime } from '../../src/runtime/runtime.js';
 import { EffectsLedger } from './effects-ledger.js';
 import { orderWorkflows } from './order-workflow.js';
 
-const [dbPath, effectsPath, runsText, concurrencyText] = process.argv.slice(2);
-if (dbPath === undefined || effectsPath === undefined || runsText === undefined) {
-  throw new Error('usage: crash-app.ts <cairn.db> <effects.db> <runs> [concurrency]');
+const [store, effectsPath, runsText, concurrencyText] = process.argv.slice(2);
+if (store === undefined || effectsPath === undefined || runsText === undefined) {
+  throw new Error('usage: crash-app.ts <store> <effects.db> <runs> [concurrency]');
 }
 const runs = Number(runsText);
 const ledger = new EffectsLedger(effectsPath);
 const { order, ship } = orderWorkflows(ledger);
 const runtime = await createRuntime({
-  store: `sqlite:${dbPath}`,
+  store,
   workflows: [order, ship],
   worker: { concurrency: Number(concurrencyText ?? 16), pollMs: 20, leaseMs: 5_000 },
 });

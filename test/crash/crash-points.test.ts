@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../support/temp-dir.js';
 import { EffectsLedger } from './effects-ledger.js';
 import type { OrderResult } from './order-workflow.js';
-import { runCrashApp } from './run-crash-app.js';
+import { type CrashPaths, runCrashApp } from './run-crash-app.js';
 
 /**
  * Each case kills a real process with SIGKILL at one named crash point, restarts it, and checks with a
@@ -41,7 +41,7 @@ describe('recovery from SIGKILL at each crash point', () => {
     '$crashAt: the run ends $expect, each effect at most once',
     async (scenario) => {
       const dir = tempDir();
-      const paths = { db: join(dir, 'cairn.db'), effects: join(dir, 'effects.db') };
+      const paths = { store: `sqlite:${join(dir, 'cairn.db')}`, effects: join(dir, 'effects.db') };
 
       const crashed = await runCrashApp(paths, 1, { crashAt: scenario.crashAt });
       expect(
@@ -51,7 +51,7 @@ describe('recovery from SIGKILL at each crash point', () => {
       const restarted = await runCrashApp(paths, 1);
       expect(restarted.code, restarted.stderr).toBe(0);
 
-      const store = new SqliteStore({ path: paths.db });
+      const store = await openStore(paths.store);
       const ledger = new EffectsLedger(paths.effects);
       try {
         const run = await store.getRun('default', 'order-0');
@@ -82,13 +82,13 @@ describe('recovery from SIGKILL at each crash point', () => {
 });
 
 /** What a person does: look at the outside world, then tell Cairn what happened; the run then finishes. */
-async function resolveAndFinish(paths: { db: string; effects: string }, happened: boolean): Promise<void> {
-  const runtime = await createRuntime({ store: `sqlite:${paths.db}`, worker: false });
+async function resolveAndFinish(paths: CrashPaths, happened: boolean): Promise<void> {
+  const runtime = await createRuntime({ store: paths.store, worker: false });
   await runtime.resolve('order-0', happened ? { action: 'complete', result: null } : { action: 'retry' });
   await runtime.close();
   const finished = await runCrashApp(paths, 1);
   expect(finished.code, finished.stderr).toBe(0);
-  const store = new SqliteStore({ path: paths.db });
+  const store = await openStore(paths.store);
   const ledger = new EffectsLedger(paths.effects);
   expect((await store.getRun('default', 'order-0'))?.status).toBe('completed');
   expect(ledger.count('notifications', `${KEY}:5`)).toBe(1);

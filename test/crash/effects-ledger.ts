@@ -13,16 +13,16 @@ export class EffectsLedger {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS calls (step TEXT NOT NULL, key TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS calls (step TEXT NOT NULL, key TEXT NOT NULL, pid INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS applied (key TEXT PRIMARY KEY, step TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS charges (id INTEGER PRIMARY KEY, key TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS notifications (id INTEGER PRIMARY KEY, key TEXT NOT NULL);
     `);
   }
 
-  /** Counts a call of a step (pure steps may legitimately be called again). */
+  /** Counts a call of a step (pure steps may legitimately be called again), and which process made it. */
   call(step: string, key: string): void {
-    this.db.prepare('INSERT INTO calls (step, key) VALUES (?, ?)').run(step, key);
+    this.db.prepare('INSERT INTO calls (step, key, pid) VALUES (?, ?, ?)').run(step, key, process.pid);
   }
 
   /** An idempotent API: applying the same key twice has the effect of applying it once. */
@@ -55,6 +55,15 @@ export class EffectsLedger {
 
   calls(step: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE step = ?').get(step) as { n: number }).n;
+  }
+
+  /** The processes that called steps, each with its number of calls. */
+  callers(): Map<number, number> {
+    const rows = this.db.prepare('SELECT pid, COUNT(*) AS n FROM calls GROUP BY pid').all() as {
+      pid: number;
+      n: number;
+    }[];
+    return new Map(rows.map((row) => [row.pid, row.n]));
   }
 
   close(): void {

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 const APP = fileURLToPath(new URL('./crash-app.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Where a crash app keeps its runs (a store address) and the outside world's effects (a SQLite file). */
+export interface CrashPaths {
+  readonly store: string;
+  readonly effects: string;
+}
+
 export interface AppExit {
+  readonly pid: number;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stderr: string;
@@ -15,7 +22,7 @@ export interface AppExit {
  * the test itself sends SIGKILL that long after the app says it is ready (if it is still running).
  */
 export function runCrashApp(
-  paths: { db: string; effects: string },
+  paths: CrashPaths,
   runs: number,
   options: { crashAt?: string; killAfterMs?: number; concurrency?: number } = {},
 ): Promise<AppExit> {
@@ -24,7 +31,7 @@ export function runCrashApp(
   if (options.crashAt !== undefined) env.CAIRN_CRASH_AT = options.crashAt;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', APP, paths.db, paths.effects, String(runs), String(options.concurrency ?? 16)],
+    ['--import', 'tsx', APP, paths.store, paths.effects, String(runs), String(options.concurrency ?? 16)],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -41,7 +48,7 @@ export function runCrashApp(
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stderr });
+      resolve({ pid: child.pid!, code, signal, stderr });
     });
   });
 }
