@@ -80,7 +80,9 @@ export {
   Runtime,
   type RuntimeOptions,
   type StartOptions,
+  type WorkerPhase,
   type WorkerSettings,
+  type WorkerStatus,
 } from './runtime/runtime.js';
 export type { StepResolution } from './runtime/step-resolution.js';
 export {

@@ -11,7 +11,10 @@ export interface GlobalOptions {
 /** Adds `--store` and `--tenant` to the program; they are accepted before or after any subcommand. */
 export function addGlobalOptions(program: Command): void {
   program.addOption(
-    new Option('--store <url>', 'where runs are stored (sqlite:<path>)')
+    new Option(
+      '--store <url>',
+      'where runs are stored (sqlite:<path>, or postgres://user:pass@host:5432/db?schema=cairn)',
+    )
       .env('CAIRN_STORE')
       .default(DEFAULT_STORE_URL),
   );

@@ -51,3 +51,17 @@ export function parseStatuses(text: string): RunStatus[] {
   }
   return statuses as RunStatus[];
 }
+
+/** An integer >= 0, such as a time in milliseconds that may be zero. */
+export function parseNonNegativeInt(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError('Expected an integer >= 0.');
+  return Number(text);
+}
+
+/** A TCP port to listen on: 1 to 65535, or 0 for any free port. */
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65_535) {
+    throw new InvalidArgumentError('Expected a port number from 0 to 65535 (0: any free port).');
+  }
+  return Number(text);
+}

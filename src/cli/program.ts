@@ -8,6 +8,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerSignalCommand } from './signal-command.js';
 import { registerTraceCommand } from './trace-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 /** Adds one command (or group of commands) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -21,7 +22,11 @@ const RUN_COMMANDS: readonly RegisterCommand[] = [
 ];
 
 /** Commands that run workflows themselves (they open a runtime with a worker). */
-const WORKER_COMMANDS: readonly RegisterCommand[] = [registerRunCommand, registerDemoCommand];
+const WORKER_COMMANDS: readonly RegisterCommand[] = [
+  registerRunCommand,
+  registerWorkerCommand,
+  registerDemoCommand,
+];
 
 /** Every command of the program. */
 export const COMMANDS: readonly RegisterCommand[] = [...RUN_COMMANDS, ...WORKER_COMMANDS];

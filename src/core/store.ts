@@ -57,8 +57,8 @@ export interface Store {
   /** Workers that hold at least one lease. */
   leaseOwners(): Promise<string[]>;
   /**
-   * Queue depth: runs claimable now that no worker holds (of these workflows, if given), across
-   * tenants. What an autoscaler adds workers on.
+   * Queue depth: runs a claim would take now (of these workflows, if given), across tenants: runnable
+   * runs, due timers, and runs whose worker's lease has expired.
    */
   countClaimable(now: number, workflows?: readonly string[]): Promise<number>;
 

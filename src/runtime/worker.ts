@@ -91,7 +91,6 @@ export class Worker {
     this.running = false;
     this.poke();
     await this.loopDone;
-    clearInterval(this.heartbeat);
     await this.stopWatching?.();
     this.wakes.clear();
     const executions = [...this.active.values()];
@@ -99,8 +98,11 @@ export class Worker {
     const grace = new Promise((resolve) => {
       timer = setTimeout(resolve, graceMs);
     });
+    // Leases are still renewed while running executions drain (and a cancel asked meanwhile is seen):
+    // a lapsed lease would let another worker run a step that is still running here.
     await Promise.race([Promise.allSettled(executions.map((execution) => execution.outcome)), grace]);
     clearTimeout(timer);
+    clearInterval(this.heartbeat);
     for (const execution of this.active.values()) {
       execution.lose(
         new CairnError(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/runtime/runtime.js';
+import { pidScope } from '../../src/runtime/worker-identity.js';
 import { defineWorkflow } from '../../src/runtime/workflow.js';
 import { testStoreAddress } from '../support/test-runtime.js';
 import { waitFor } from '../support/wait-for.js';
@@ -82,10 +83,9 @@ describe('leases and fencing', () => {
     const wf = defineWorkflow('restarted', async (ctx) => ctx.step('work', () => 'done'));
     const setup = await createRuntime({ store, workflows: [], worker: false });
     await setup.start(wf, undefined, { runId: 'restarted' });
-    const { hostname } = await import('node:os');
     // pid 2^22+1 is above Linux's pid_max, so no live process has it.
     await setup.store.claim({
-      workerId: `${hostname()}/4194305/dead`,
+      workerId: `${pidScope()}/4194305/dead`,
       leaseMs: 60_000,
       limit: 1,
       now: Date.now(),

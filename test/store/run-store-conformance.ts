@@ -352,6 +352,8 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       await claimOne(1_000);
       expect(await store.countClaimable(1_000)).toBe(2);
       expect(await store.countClaimable(999)).toBe(0);
+      // A run whose worker's lease expired is claimable again, so it is in the queue again.
+      expect(await store.countClaimable(2_000)).toBe(3);
     });
 
     it('lists runs newest first, filtered by status, workflow and parent, with paging', async () => {

@@ -360,7 +360,7 @@ export class PostgresStore implements Store {
     const rows = await this.db.query<{ n: number }>(
       ALL_TENANTS,
       `SELECT COUNT(*)::int AS n FROM ${this.db.s}.runs
-       WHERE available_at <= $1 AND lease_owner IS NULL AND ($2::text[] IS NULL OR workflow = ANY($2::text[]))`,
+       WHERE available_at <= $1 AND ($2::text[] IS NULL OR workflow = ANY($2::text[]))`,
       [now, workflows ?? null],
     );
     return rows[0]?.n ?? 0;

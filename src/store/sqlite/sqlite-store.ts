@@ -360,7 +360,7 @@ export class SqliteStore implements Store {
   async countClaimable(now: number, workflows?: readonly string[]): Promise<number> {
     return this.connection
       .sql(
-        `SELECT COUNT(*) AS n FROM runs WHERE available_at <= @now AND lease_owner IS NULL
+        `SELECT COUNT(*) AS n FROM runs WHERE available_at <= @now
          AND (@workflows IS NULL OR workflow IN (SELECT value FROM json_each(@workflows)))`,
       )
       .pluck()
