@@ -140,4 +140,72 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       END $$;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Several appends, to different runs, in one round trip and one commit (see append-batcher.ts):
+      -- each is checked and applied as append_events does, in the order given (the caller sorts by
+      -- run, so that concurrent batches lock rows in one order). A refused append does not undo the
+      -- others: it gets its refusal code in the result instead of an exception. Request i owns
+      -- p_counts[i] events of the flattened p_kinds/p_bodies, in order; blobs are content-addressed
+      -- and stored first for all.
+      CREATE FUNCTION __S__.append_batch(
+        p_tenants TEXT[], p_runs TEXT[], p_fences BIGINT[], p_expected BIGINT[], p_counts INTEGER[],
+        p_nows BIGINT[], p_statuses TEXT[], p_results TEXT[], p_errors TEXT[],
+        p_kinds TEXT[], p_bodies TEXT[], p_version INTEGER,
+        p_blob_tenants TEXT[], p_blob_hashes TEXT[], p_blob_encodings TEXT[], p_blob_sizes INTEGER[],
+        p_blob_packings TEXT[], p_blob_data BYTEA[], p_channel TEXT)
+      RETURNS TABLE (last_seq BIGINT, cancel_requested BOOLEAN, refusal TEXT) LANGUAGE plpgsql AS $$
+      DECLARE
+        r RECORD;
+        i INTEGER;
+        n INTEGER;
+        first INTEGER := 1;
+      BEGIN
+        IF p_blob_hashes IS NOT NULL THEN
+          PERFORM set_config('cairn.tenant', '*', true);
+          INSERT INTO __S__.blobs (tenant_id, hash, encoding, size, packing, data)
+            SELECT b.t, b.h, b.e, b.z, b.k, b.d
+            FROM unnest(p_blob_tenants, p_blob_hashes, p_blob_encodings, p_blob_sizes, p_blob_packings, p_blob_data)
+              AS b(t, h, e, z, k, d)
+            ON CONFLICT DO NOTHING;
+        END IF;
+        FOR i IN 1 .. coalesce(array_length(p_runs, 1), 0) LOOP
+          n := p_counts[i];
+          PERFORM set_config('cairn.tenant', p_tenants[i], true);
+          SELECT x.last_seq, x.fence, x.lease_owner, x.cancel_requested, x.parent_run_id INTO r
+            FROM __S__.runs x WHERE x.tenant_id = p_tenants[i] AND x.run_id = p_runs[i] FOR UPDATE;
+          IF NOT FOUND THEN
+            RETURN QUERY SELECT NULL::BIGINT, NULL::BOOLEAN, 'run_not_found'::TEXT;
+          ELSIF r.fence <> p_fences[i] OR r.lease_owner IS NULL THEN
+            RETURN QUERY SELECT NULL::BIGINT, NULL::BOOLEAN, 'stale_writer'::TEXT;
+          ELSIF r.last_seq <> p_expected[i] THEN
+            RETURN QUERY SELECT NULL::BIGINT, NULL::BOOLEAN, ('sequence_conflict:' || r.last_seq)::TEXT;
+          ELSE
+            INSERT INTO __S__.events (tenant_id, run_id, seq, kind, v, body, at)
+              SELECT p_tenants[i], p_runs[i], p_expected[i] + e.ord, e.kind, p_version, e.body, p_nows[i]
+              FROM unnest(p_kinds[first : first + n - 1], p_bodies[first : first + n - 1]) WITH ORDINALITY AS e(kind, body, ord);
+            IF p_statuses[i] IS NULL THEN
+              UPDATE __S__.runs x SET last_seq = p_expected[i] + n
+                WHERE x.tenant_id = p_tenants[i] AND x.run_id = p_runs[i];
+            ELSE
+              UPDATE __S__.runs x SET last_seq = p_expected[i] + n, status = p_statuses[i], result = p_results[i],
+                  error = p_errors[i], attention = NULL, lease_owner = NULL, available_at = NULL, updated_at = p_nows[i]
+                WHERE x.tenant_id = p_tenants[i] AND x.run_id = p_runs[i];
+              IF r.parent_run_id IS NOT NULL THEN
+                UPDATE __S__.runs x SET wake_seq = x.wake_seq + 1,
+                    status = CASE WHEN x.status IN ('waiting', 'needs_attention') THEN 'runnable' ELSE x.status END,
+                    available_at = CASE WHEN x.status IN ('waiting', 'needs_attention', 'runnable') THEN p_nows[i] ELSE x.available_at END,
+                    updated_at = p_nows[i]
+                  WHERE x.tenant_id = p_tenants[i] AND x.run_id = r.parent_run_id;
+                PERFORM pg_notify(p_channel, '');
+              END IF;
+            END IF;
+            RETURN QUERY SELECT p_expected[i] + n, r.cancel_requested, NULL::TEXT;
+          END IF;
+          first := first + n;
+        END LOOP;
+      END $$;
+    `,
+  },
 ];

@@ -31,7 +31,10 @@ import type { ValueRef } from '../../core/value-ref.js';
 import { type ApprovalRow, toApproval } from '../approval-row.js';
 import { type RunRow, toRunRecord } from '../run-row.js';
 import { packBlob, unpackBlob } from '../sqlite/blob-packing.js';
+import { AppendBatcher } from './append-batcher.js';
+import { PostgresAppends } from './postgres-append.js';
 import { ALL_TENANTS, PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
+import { runNotFound, staleWriter } from './postgres-refusals.js';
 import { PostgresWakeups } from './postgres-wakeups.js';
 
 export type PostgresStoreOptions = PostgresConnectionOptions;
@@ -52,6 +55,7 @@ export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { concurrentWriters: true, pushWakeups: true };
   private readonly wakeups: PostgresWakeups;
   private readonly channel: string;
+  private readonly appends: AppendBatcher;
 
   private constructor(
     private readonly db: PostgresConnection,
@@ -59,6 +63,7 @@ export class PostgresStore implements Store {
   ) {
     this.channel = `cairn_wake_${db.schema}`;
     this.wakeups = new PostgresWakeups(url, this.channel);
+    this.appends = new AppendBatcher(new PostgresAppends(db, this.channel));
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -181,39 +186,7 @@ export class PostgresStore implements Store {
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
-    const blobs =
-      request.blobs.length === 0
-        ? undefined
-        : request.blobs.map((blob) => ({ blob, ...packBlob(blob.data) }));
-    const outcome = request.outcome;
-    try {
-      const { rows } = await this.db.pool.query<{ last_seq: number; cancel_requested: boolean }>(
-        `SELECT * FROM ${this.db.s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-        [
-          request.tenantId,
-          request.runId,
-          request.fence,
-          request.expectedSeq,
-          request.events.map((event) => event.kind),
-          request.events.map(encodeJournalEvent),
-          JOURNAL_VERSION,
-          request.now,
-          blobs?.map(({ blob }) => blob.hash) ?? null,
-          blobs?.map(({ blob }) => blob.encoding) ?? null,
-          blobs?.map(({ blob }) => Buffer.byteLength(blob.data)) ?? null,
-          blobs?.map(({ packing }) => packing) ?? null,
-          blobs?.map(({ stored }) => (typeof stored === 'string' ? Buffer.from(stored) : stored)) ?? null,
-          outcome?.status ?? null,
-          outcome?.status === 'completed' ? JSON.stringify(outcome.result) : null,
-          outcome === undefined || outcome.status === 'completed' ? null : JSON.stringify(outcome.error),
-          this.channel,
-        ],
-      );
-      const row = rows[0]!;
-      return { lastSeq: row.last_seq, cancelRequested: row.cancel_requested };
-    } catch (error) {
-      throw refusal(error, request) ?? error;
-    }
+    return this.appends.submit(request);
   }
 
   async putBlobs(tenantId: string, blobs: readonly Blob[]): Promise<void> {
@@ -274,9 +247,14 @@ export class PostgresStore implements Store {
     if (request.leases.length === 0) return [];
     const rows = await this.db.query<{ tenant_id: string; run_id: string; cancel_requested: boolean }>(
       ALL_TENANTS,
+      // Rows are locked in run order, as batched appends lock them, so that the two never deadlock.
       `UPDATE ${this.db.s}.runs r SET available_at = $2
-       FROM unnest($3::text[], $4::text[], $5::bigint[]) AS l(tenant_id, run_id, fence)
-       WHERE r.tenant_id = l.tenant_id AND r.run_id = l.run_id AND r.fence = l.fence AND r.lease_owner = $1
+       FROM (SELECT x.tenant_id, x.run_id FROM ${this.db.s}.runs x
+             JOIN unnest($3::text[], $4::text[], $5::bigint[]) AS l(tenant_id, run_id, fence)
+               ON x.tenant_id = l.tenant_id AND x.run_id = l.run_id AND x.fence = l.fence
+             WHERE x.lease_owner = $1
+             ORDER BY x.tenant_id COLLATE "C", x.run_id COLLATE "C" FOR UPDATE OF x) c
+       WHERE r.tenant_id = c.tenant_id AND r.run_id = c.run_id
        RETURNING r.tenant_id, r.run_id, r.cancel_requested`,
       [
         request.workerId,
@@ -559,31 +537,4 @@ export class PostgresStore implements Store {
 
 function leaseOf(row: RunRow): LeaseRef {
   return { tenantId: row.tenant_id, runId: row.run_id, fence: row.fence };
-}
-
-/** The CairnError a refusal raised by `append_events` stands for. */
-function refusal(error: unknown, request: AppendRequest): CairnError | undefined {
-  const message = (error as { message?: unknown }).message;
-  if (typeof message !== 'string' || !message.startsWith('cairn:')) return undefined;
-  const [, code, actual] = message.split(':');
-  if (code === 'run_not_found') return runNotFound(request.runId);
-  if (code === 'stale_writer') return staleWriter(request);
-  return new CairnError(
-    'sequence_conflict',
-    `Run ${request.runId} has ${actual} events, but the writer expected ${request.expectedSeq}; another writer got there first.`,
-  );
-}
-
-function runNotFound(runId: string): CairnError {
-  return new CairnError('run_not_found', `No run with id ${JSON.stringify(runId)} in this tenant.`, {
-    details: { runId },
-  });
-}
-
-function staleWriter(lease: LeaseRef): CairnError {
-  return new CairnError(
-    'stale_writer',
-    `The lease on run ${lease.runId} (fence ${lease.fence}) is no longer held: another worker claimed the run. This writer must stop.`,
-    { details: { runId: lease.runId, fence: lease.fence } },
-  );
 }
