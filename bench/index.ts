@@ -1,17 +1,22 @@
 /**
  * `npm run bench`: Cairn and its peers on the same workloads, in one process run, so ratios are
  * measured side by side on the same machine. Prints one line per figure: `bench: <name> <value> <unit>`.
- * Set BENCH_QUICK=1 for a smaller, faster run (the figures are then only indicative).
+ * Set BENCH_QUICK=1 for a smaller, faster run (the figures are then only indicative). The PostgreSQL
+ * figures use CAIRN_BENCH_POSTGRES_URL (default: the local server, database `test`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cairnAgentResume } from './cairn/agent-resume.js';
 import { cairnLongRun, type LongRunResult } from './cairn/long-run.js';
+import { cairnPostgresTenStepRuns } from './cairn/postgres-ten-step-runs.js';
+import { cairnPostgresWakeLatency, cairnPostgresWorkers } from './cairn/postgres-workers.js';
 import { cairnRecovery } from './cairn/recovery.js';
 import { cairnTenStepRuns } from './cairn/ten-step-runs.js';
 import { cairnWaitingRuns } from './cairn/waiting-runs.js';
+import { dbosConcurrentRuns, dbosTenStepRuns } from './peers/dbos.js';
 import { langGraphLongRun, langGraphTenStepRuns } from './peers/langgraph.js';
+import { postgresUnreachable } from './postgres-reachable.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const root = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
@@ -156,6 +161,68 @@ try {
   report(`cairn.agent_${agentRun.steps}_steps.journal_events`, agentRun.events, 'events');
   report(`cairn.agent_${agentRun.steps}_steps.seconds_to_build`, agentRun.secondsToBuild, 's');
   report(`cairn.agent_${agentRun.steps}_steps.resume`, agentRun.secondsToResume, 's');
+
+  // 6. PostgreSQL: Cairn's workers and DBOS Transact on the same server and the same workload.
+  const databaseUrl = process.env.CAIRN_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const unreachable = await postgresUnreachable(databaseUrl);
+  if (unreachable !== undefined) {
+    console.log(`bench: skipping the PostgreSQL figures: ${unreachable}`);
+  } else {
+    // Sequential runs (one at a time, each awaited), in alternating rounds as for LangGraph.
+    const sequential = { dbos: [] as number[], cairn: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      sequential.dbos.push((await dbosTenStepRuns({ databaseUrl, runs: quick ? 30 : 100 })).stepsPerSecond);
+      sequential.cairn.push(
+        (await cairnPostgresTenStepRuns({ databaseUrl, runs: quick ? 60 : 300 })).stepsPerSecond,
+      );
+    }
+    report('dbos.postgres.ten_step.steps_per_s', median(sequential.dbos), 'steps/s');
+    report('cairn.postgres.ten_step.steps_per_s', median(sequential.cairn), 'steps/s');
+    report(
+      'cairn.postgres.ten_step.vs_dbos',
+      median(sequential.cairn.map((value, round) => value / sequential.dbos[round]!)),
+      'x',
+    );
+
+    // Runs executing concurrently: DBOS with 16 workflows in flight; Cairn with 1, 2 and 4 worker
+    // processes of 16 runs each.
+    const concurrency = 16;
+    const dbos = await dbosConcurrentRuns({ databaseUrl, runs: quick ? 100 : 400, concurrency });
+    report(`dbos.postgres.concurrent_${concurrency}.steps_per_s`, dbos.stepsPerSecond, 'steps/s');
+    const byWorkers = new Map<number, number>();
+    for (const workers of [1, 2, 4]) {
+      const result = await cairnPostgresWorkers({
+        databaseUrl,
+        workers,
+        concurrency,
+        runs: quick ? 400 : 2_000,
+      });
+      byWorkers.set(workers, result.stepsPerSecond);
+      report(
+        `cairn.postgres.workers_${workers}x${concurrency}.steps_per_s`,
+        result.stepsPerSecond,
+        'steps/s',
+      );
+      if (result.postgresCpuMsPerStep !== undefined)
+        report(
+          `cairn.postgres.workers_${workers}x${concurrency}.postgres_cpu_per_step`,
+          result.postgresCpuMsPerStep,
+          'ms',
+        );
+    }
+    report(
+      `cairn.postgres.workers_1x${concurrency}.vs_dbos_concurrent_${concurrency}`,
+      byWorkers.get(1)! / dbos.stepsPerSecond,
+      'x',
+    );
+    report('cairn.postgres.workers_2_vs_1', byWorkers.get(2)! / byWorkers.get(1)!, 'x');
+    report('cairn.postgres.workers_4_vs_1', byWorkers.get(4)! / byWorkers.get(1)!, 'x');
+
+    // Wake latency: a signal sent from another process, to the next step starting.
+    const wake = await cairnPostgresWakeLatency({ databaseUrl, runs: quick ? 20 : 100 });
+    report('cairn.postgres.wake_latency.median', wake.medianMs, 'ms');
+    report('cairn.postgres.wake_latency.p90', wake.p90Ms, 'ms');
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const bench = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (!existsSync(new URL('./node_modules/@langchain/langgraph', import.meta.url))) {
-  console.error('bench: installing the peers (LangGraph.js) under bench/ ...');
+const peers = ['@langchain/langgraph', '@dbos-inc/dbos-sdk'];
+if (peers.some((peer) => !existsSync(new URL(`./node_modules/${peer}`, import.meta.url)))) {
+  console.error('bench: installing the peers (LangGraph.js, DBOS Transact) under bench/ ...');
   const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: bench, stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);
 }

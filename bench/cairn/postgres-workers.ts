@@ -16,10 +16,22 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 async function spawnWorkers(store: string, count: number, concurrency: number, effects = 'declared') {
   const workers: ChildProcessByStdio<Writable, Readable, null>[] = [];
   for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', APP, store, String(concurrency), effects], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+        '--import',
+        'tsx',
+        APP,
+        store,
+        String(concurrency),
+        effects,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`a bench worker exited (${code}) before it was ready`)));
       child.stdout.once('data', () => resolve());
@@ -82,7 +94,9 @@ export async function cairnPostgresWorkers(options: {
     await workers.stop();
     const steps = options.runs * 10;
     const postgresCpuMsPerStep =
-      cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1_000) / steps;
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1_000) / steps;
     return { runs: options.runs, steps, seconds, stepsPerSecond: steps / seconds, postgresCpuMsPerStep };
   } finally {
     await client.end();
