@@ -218,6 +218,36 @@ try {
     report('cairn.postgres.workers_2_vs_1', byWorkers.get(2)! / byWorkers.get(1)!, 'x');
     report('cairn.postgres.workers_4_vs_1', byWorkers.get(4)! / byWorkers.get(1)!, 'x');
 
+    // The same with each model call taking 20 ms, as agents' do (more): throughput is then bounded
+    // by the runs in flight, which each worker adds to, until the machine's CPU is used up.
+    const latencyMs = 20;
+    const latencyBound = new Map<number, number>();
+    for (const workers of [1, 2, 4]) {
+      const result = await cairnPostgresWorkers({
+        databaseUrl,
+        workers,
+        concurrency,
+        runs: quick ? 200 : 1_000,
+        modelLatencyMs: latencyMs,
+      });
+      latencyBound.set(workers, result.stepsPerSecond);
+      report(
+        `cairn.postgres.model_${latencyMs}ms.workers_${workers}x${concurrency}.steps_per_s`,
+        result.stepsPerSecond,
+        'steps/s',
+      );
+    }
+    report(
+      `cairn.postgres.model_${latencyMs}ms.workers_2_vs_1`,
+      latencyBound.get(2)! / latencyBound.get(1)!,
+      'x',
+    );
+    report(
+      `cairn.postgres.model_${latencyMs}ms.workers_4_vs_1`,
+      latencyBound.get(4)! / latencyBound.get(1)!,
+      'x',
+    );
+
     // Wake latency: a signal sent from another process, to the next step starting.
     const wake = await cairnPostgresWakeLatency({ databaseUrl, runs: quick ? 20 : 100 });
     report('cairn.postgres.wake_latency.median', wake.medianMs, 'ms');

@@ -44,19 +44,27 @@ export interface WorkloadOptions {
   readonly probe?: StepProbe;
 }
 
+export interface AgentRunInput {
+  readonly steps: number;
+  /** How long each model call takes, as a network call would (default 0: answers at once). */
+  readonly modelLatencyMs?: number;
+}
+
 export function agentWorkflow(options: WorkloadOptions = {}) {
   const effects = options.effects ?? 'declared';
   const modelOptions =
     effects === 'defaults' ? {} : { effect: 'pure' as const, defer: effects === 'deferred' };
   const toolOptions = effects === 'defaults' ? {} : { effect: 'side-effect' as const };
-  return defineWorkflow('bench-agent', async (ctx, input: { steps: number }) => {
+  return defineWorkflow('bench-agent', async (ctx, input: AgentRunInput) => {
     const history: Message[] = [{ role: 'user', content: 'Find the answer.' }];
     for (let i = 0; i < input.steps; i++) {
       const reply = await ctx.step(
         'model',
         () => {
           options.probe?.(i + 1);
-          return fakeModel(history, i);
+          const latency = input.modelLatencyMs ?? 0;
+          if (latency === 0) return fakeModel(history, i);
+          return new Promise<Message>((resolve) => setTimeout(() => resolve(fakeModel(history, i)), latency));
         },
         modelOptions,
       );

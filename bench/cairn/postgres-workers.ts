@@ -67,6 +67,8 @@ export async function cairnPostgresWorkers(options: {
   concurrency: number;
   runs: number;
   effects?: WorkloadOptions['effects'];
+  /** Each model call takes this long (default 0): throughput is then bounded by the runs in flight. */
+  modelLatencyMs?: number;
 }): Promise<TenStepResult & { readonly postgresCpuMsPerStep: number | undefined }> {
   const schema = 'cairn_bench_workers';
   await dropSchema(options.databaseUrl, schema);
@@ -78,7 +80,7 @@ export async function cairnPostgresWorkers(options: {
     const workflow = agentWorkflow({ effects: options.effects });
     for (let i = 0; i < options.runs; i += 50) {
       const batch = Array.from({ length: Math.min(50, options.runs - i) }, () =>
-        runtime.start(workflow, { steps: 10 }),
+        runtime.start(workflow, { steps: 10, modelLatencyMs: options.modelLatencyMs }),
       );
       await Promise.all(batch);
     }
