@@ -63,7 +63,7 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--worker-id <id>',
-      'the id its leases carry, unique per process (default <host>/<pid>/<random>)',
+      'the id its leases carry, unique per process (default <host>:<pid namespace>/<pid>/<random>)',
       parseWorkerId,
     )
     .action(async (file: string, options: WorkerOptions, command: Command) => {
