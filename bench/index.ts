@@ -189,64 +189,37 @@ try {
     const concurrency = 16;
     const dbos = await dbosConcurrentRuns({ databaseUrl, runs: quick ? 100 : 400, concurrency });
     report(`dbos.postgres.concurrent_${concurrency}.steps_per_s`, dbos.stepsPerSecond, 'steps/s');
-    const byWorkers = new Map<number, number>();
-    for (const workers of [1, 2, 4]) {
-      const result = await cairnPostgresWorkers({
-        databaseUrl,
-        workers,
-        concurrency,
-        runs: quick ? 400 : 2_000,
-      });
-      byWorkers.set(workers, result.stepsPerSecond);
-      report(
-        `cairn.postgres.workers_${workers}x${concurrency}.steps_per_s`,
-        result.stepsPerSecond,
-        'steps/s',
-      );
-      if (result.postgresCpuMsPerStep !== undefined)
-        report(
-          `cairn.postgres.workers_${workers}x${concurrency}.postgres_cpu_per_step`,
-          result.postgresCpuMsPerStep,
-          'ms',
-        );
-    }
+    // One, two and four worker processes of `concurrency` runs each; reports each figure under
+    // `prefix` and returns the throughput by number of workers.
+    const workerScaling = async (prefix: string, runs: number, modelLatencyMs = 0) => {
+      const byWorkers = new Map<number, number>();
+      for (const workers of [1, 2, 4]) {
+        const result = await cairnPostgresWorkers({
+          databaseUrl,
+          workers,
+          concurrency,
+          runs,
+          modelLatencyMs,
+        });
+        byWorkers.set(workers, result.stepsPerSecond);
+        const name = `${prefix}workers_${workers}x${concurrency}`;
+        report(`${name}.steps_per_s`, result.stepsPerSecond, 'steps/s');
+        if (result.postgresCpuMsPerStep !== undefined)
+          report(`${name}.postgres_cpu_per_step`, result.postgresCpuMsPerStep, 'ms');
+      }
+      report(`${prefix}workers_2_vs_1`, byWorkers.get(2)! / byWorkers.get(1)!, 'x');
+      report(`${prefix}workers_4_vs_1`, byWorkers.get(4)! / byWorkers.get(1)!, 'x');
+      return byWorkers;
+    };
+    const byWorkers = await workerScaling('cairn.postgres.', quick ? 400 : 2_000);
     report(
       `cairn.postgres.workers_1x${concurrency}.vs_dbos_concurrent_${concurrency}`,
       byWorkers.get(1)! / dbos.stepsPerSecond,
       'x',
     );
-    report('cairn.postgres.workers_2_vs_1', byWorkers.get(2)! / byWorkers.get(1)!, 'x');
-    report('cairn.postgres.workers_4_vs_1', byWorkers.get(4)! / byWorkers.get(1)!, 'x');
-
     // The same with each model call taking 20 ms, as agents' do (more): throughput is then bounded
     // by the runs in flight, which each worker adds to, until the machine's CPU is used up.
-    const latencyMs = 20;
-    const latencyBound = new Map<number, number>();
-    for (const workers of [1, 2, 4]) {
-      const result = await cairnPostgresWorkers({
-        databaseUrl,
-        workers,
-        concurrency,
-        runs: quick ? 200 : 1_000,
-        modelLatencyMs: latencyMs,
-      });
-      latencyBound.set(workers, result.stepsPerSecond);
-      report(
-        `cairn.postgres.model_${latencyMs}ms.workers_${workers}x${concurrency}.steps_per_s`,
-        result.stepsPerSecond,
-        'steps/s',
-      );
-    }
-    report(
-      `cairn.postgres.model_${latencyMs}ms.workers_2_vs_1`,
-      latencyBound.get(2)! / latencyBound.get(1)!,
-      'x',
-    );
-    report(
-      `cairn.postgres.model_${latencyMs}ms.workers_4_vs_1`,
-      latencyBound.get(4)! / latencyBound.get(1)!,
-      'x',
-    );
+    await workerScaling('cairn.postgres.model_20ms.', quick ? 200 : 1_000, 20);
 
     // Wake latency: a signal sent from another process, to the next step starting.
     const wake = await cairnPostgresWakeLatency({ databaseUrl, runs: quick ? 20 : 100 });

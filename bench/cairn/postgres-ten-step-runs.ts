@@ -1,7 +1,7 @@
 import { createRuntime } from '../../dist/index.js';
 import { agentWorkflow, type WorkloadOptions } from './agent-workload.js';
 import { dropSchema, storeAddress } from './postgres-schema.js';
-import type { TenStepResult } from './ten-step-runs.js';
+import { sequentialTenStepRuns, type TenStepResult } from './ten-step-runs.js';
 
 const SCHEMA = 'cairn_bench_sequential';
 
@@ -21,12 +21,7 @@ export async function cairnPostgresTenStepRuns(options: {
     workflows: [workflow],
   });
   try {
-    for (let i = 0; i < 20; i++) await (await runtime.start(workflow, { steps: 10 })).result();
-    const started = performance.now();
-    for (let i = 0; i < options.runs; i++) await (await runtime.start(workflow, { steps: 10 })).result();
-    const seconds = (performance.now() - started) / 1_000;
-    const steps = options.runs * 10;
-    return { runs: options.runs, steps, seconds, stepsPerSecond: steps / seconds };
+    return await sequentialTenStepRuns(runtime, workflow, options.runs);
   } finally {
     await runtime.close();
     await dropSchema(options.databaseUrl, SCHEMA);

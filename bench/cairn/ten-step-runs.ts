@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createRuntime } from '../../dist/index.js';
+import { createRuntime, type Runtime } from '../../dist/index.js';
 import { agentWorkflow } from './agent-workload.js';
 
 export interface TenStepResult {
@@ -22,14 +22,23 @@ export async function cairnTenStepRuns(options: {
     workflows: [workflow],
   });
   try {
-    // Warm up code paths and prepared statements.
-    for (let i = 0; i < 20; i++) await (await runtime.start(workflow, { steps: 10 })).result();
-    const started = performance.now();
-    for (let i = 0; i < options.runs; i++) await (await runtime.start(workflow, { steps: 10 })).result();
-    const seconds = (performance.now() - started) / 1_000;
-    const steps = options.runs * 10;
-    return { runs: options.runs, steps, seconds, stepsPerSecond: steps / seconds };
+    return await sequentialTenStepRuns(runtime, workflow, options.runs);
   } finally {
     await runtime.close();
   }
+}
+
+/** `runs` 10-step runs of `workflow`, each started and awaited before the next, after a warm-up. */
+export async function sequentialTenStepRuns(
+  runtime: Runtime,
+  workflow: ReturnType<typeof agentWorkflow>,
+  runs: number,
+): Promise<TenStepResult> {
+  // Warm up code paths and prepared statements.
+  for (let i = 0; i < 20; i++) await (await runtime.start(workflow, { steps: 10 })).result();
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) await (await runtime.start(workflow, { steps: 10 })).result();
+  const seconds = (performance.now() - started) / 1_000;
+  const steps = runs * 10;
+  return { runs, steps, seconds, stepsPerSecond: steps / seconds };
 }

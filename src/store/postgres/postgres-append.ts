@@ -1,7 +1,8 @@
+import type { Blob } from '../../core/blob.js';
 import { encodeJournalEvent } from '../../core/journal-codec.js';
 import { JOURNAL_VERSION } from '../../core/journal-event.js';
 import type { AppendRequest, AppendResult } from '../../core/store.js';
-import { packBlob } from '../sqlite/blob-packing.js';
+import { packBlob } from '../blob-packing.js';
 import { KnownBlobs } from './known-blobs.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { appendRefusal } from './postgres-refusals.js';
@@ -116,17 +117,22 @@ export class PostgresAppends {
 
   /** The request's blobs that the store may not hold yet, as the blobs table stores them. */
   private packed(request: AppendRequest) {
-    return this.known.unknown(request.tenantId, request.blobs).map((blob) => {
-      const { packing, stored } = packBlob(blob.data);
-      return {
-        hash: blob.hash,
-        encoding: blob.encoding,
-        size: Buffer.byteLength(blob.data),
-        packing,
-        data: typeof stored === 'string' ? Buffer.from(stored) : stored,
-      };
-    });
+    return packBlobRows(this.known.unknown(request.tenantId, request.blobs));
   }
+}
+
+/** Blobs as rows of the blobs table: hash, encoding, size of the original, packing, the bytes stored. */
+export function packBlobRows(blobs: readonly Blob[]) {
+  return blobs.map((blob) => {
+    const { packing, stored } = packBlob(blob.data);
+    return {
+      hash: blob.hash,
+      encoding: blob.encoding,
+      size: Buffer.byteLength(blob.data),
+      packing,
+      data: typeof stored === 'string' ? Buffer.from(stored) : stored,
+    };
+  });
 }
 
 /** Run order: code-point order, as PostgreSQL's "C" collation sorts (see renewLeases). */

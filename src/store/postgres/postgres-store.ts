@@ -29,10 +29,10 @@ import type {
 } from '../../core/store.js';
 import type { ValueRef } from '../../core/value-ref.js';
 import { type ApprovalRow, toApproval } from '../approval-row.js';
+import { unpackBlob } from '../blob-packing.js';
 import { type RunRow, toRunRecord } from '../run-row.js';
-import { packBlob, unpackBlob } from '../sqlite/blob-packing.js';
 import { AppendBatcher } from './append-batcher.js';
-import { PostgresAppends } from './postgres-append.js';
+import { PostgresAppends, packBlobRows } from './postgres-append.js';
 import { ALL_TENANTS, PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { runNotFound, staleWriter } from './postgres-refusals.js';
 import { PostgresWakeups } from './postgres-wakeups.js';
@@ -498,18 +498,18 @@ export class PostgresStore implements Store {
 
   private async insertBlobs(client: pg.ClientBase, tenantId: string, blobs: readonly Blob[]): Promise<void> {
     if (blobs.length === 0) return;
-    const packed = blobs.map((blob) => ({ blob, ...packBlob(blob.data) }));
+    const rows = packBlobRows(blobs);
     await client.query(
       `INSERT INTO ${this.db.s}.blobs (tenant_id, hash, encoding, size, packing, data)
        SELECT $1, b.h, b.e, b.z, b.k, b.d FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::bytea[]) AS b(h, e, z, k, d)
        ON CONFLICT DO NOTHING`,
       [
         tenantId,
-        packed.map(({ blob }) => blob.hash),
-        packed.map(({ blob }) => blob.encoding),
-        packed.map(({ blob }) => Buffer.byteLength(blob.data)),
-        packed.map(({ packing }) => packing),
-        packed.map(({ stored }) => (typeof stored === 'string' ? Buffer.from(stored) : stored)),
+        rows.map((row) => row.hash),
+        rows.map((row) => row.encoding),
+        rows.map((row) => row.size),
+        rows.map((row) => row.packing),
+        rows.map((row) => row.data),
       ],
     );
   }

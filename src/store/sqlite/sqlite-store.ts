@@ -27,8 +27,8 @@ import type {
   SuspendResult,
 } from '../../core/store.js';
 import type { ValueRef } from '../../core/value-ref.js';
+import { type BlobPacking, packBlob, unpackBlob } from '../blob-packing.js';
 import { type RunRow, toRunRecord } from '../run-row.js';
-import { type BlobPacking, packBlob, unpackBlob } from './blob-packing.js';
 import { SqliteApprovals } from './sqlite-approvals.js';
 import { SqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.js';
 import { insertSignal, WAKE_AT, WAKE_STATUS, wakeRun } from './sqlite-inbox.js';
