@@ -46,7 +46,8 @@ export async function describePostgres(name: string, cases: () => void): Promise
 
 const schemas: string[] = [];
 afterAll(async () => {
-  if (schemas.length === 0) return;
+  // Schemas named while collecting cases that were then skipped (no server) need no dropping.
+  if (schemas.length === 0 || (await unreachable()) !== undefined) return;
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   for (const schema of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
