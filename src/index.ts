@@ -7,21 +7,11 @@ export type { AgentDefinition, AgentInput } from './agent/agent-definition.js';
 export type { AgentProgress } from './agent/agent-progress.js';
 export type { SubAgentTotals } from './agent/agent-state.js';
 export { type AgentResult, type AgentSummary, isAgentResult } from './agent/agent-summary.js';
+export type { AgentTool, Tool } from './agent/agent-tool.js';
 export { agentUsage, runUsage, type UsageTotals } from './agent/agent-usage.js';
 export { type Agent, defineAgent, isAgent } from './agent/define-agent.js';
 export type { ModelToolCall, ModelTurn } from './agent/model-call.js';
 export { watchText } from './agent/text-stream.js';
-export {
-  type AgentTool,
-  type AnyFunctionTool,
-  type ApprovalRule,
-  defineTool,
-  type FunctionTool,
-  type Tool,
-  type ToolApprovalOptions,
-  type ToolContext,
-  type ToolDefinition,
-} from './agent/tool.js';
 export {
   type ApprovalDecision,
   type ApprovalRecord,
@@ -102,3 +92,21 @@ export {
 } from './runtime/workflow.js';
 export { DEFAULT_STORE_URL, openStore } from './store/open-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export {
+  type AnyFunctionTool,
+  type ApprovalRule,
+  defineTool,
+  type FunctionTool,
+  type ToolApprovalOptions,
+  type ToolContext,
+  type ToolDefinition,
+} from './tools/tool.js';
+export { classifyToolError, ToolError } from './tools/tool-error.js';
+export type { JsonSchemaObject, ToolInput } from './tools/tool-input.js';
+export {
+  setToolLogSink,
+  type ToolLogger,
+  type ToolLogRecord,
+  type ToolLogSink,
+} from './tools/tool-logger.js';
+export type { ToolContent, ToolFailure, ToolResult } from './tools/tool-result.js';

@@ -1,8 +1,9 @@
+import type { Duration } from '../core/duration.js';
 import type { PriceTable } from '../models/price-table.js';
 import type { ModelSpec } from '../models/resolve-model.js';
 import type { RetryPolicy } from '../runtime/workflow.js';
 import type { AgentProgress } from './agent-progress.js';
-import type { Tool } from './tool.js';
+import type { Tool } from './agent-tool.js';
 
 /** What an agent run is started with. */
 export interface AgentInput {
@@ -33,4 +34,11 @@ export interface AgentDefinition {
   readonly prices?: PriceTable;
   /** Retries of a failed model call. Default: 3 attempts, from 1 s. */
   readonly modelRetry?: RetryPolicy;
+  /** How long a tool call may take when its tool sets no `timeout`. Default '60s'. */
+  readonly toolTimeout?: Duration;
+  /**
+   * The most characters of one tool result the model sees at once (default 8,000): a longer output is
+   * kept whole in the journal, and the model reads on with `read_tool_output`.
+   */
+  readonly maxToolOutputChars?: number;
 }

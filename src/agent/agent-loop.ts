@@ -1,21 +1,61 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { ModelMessage } from 'ai';
+import type { ModelMessage, ToolResultPart } from 'ai';
+import { toMillis } from '../core/duration.js';
 import type { WorkflowContext } from '../runtime/workflow.js';
+import { readOutputInput, readOutputTool } from '../tools/read-output-tool.js';
+import { outputPage, READ_OUTPUT_TOOL } from '../tools/tool-result-view.js';
 import type { AgentDefinition, AgentInput } from './agent-definition.js';
 import {
   type AgentCheckpoint,
+  type AgentState,
   initialState,
   nextCheckpoint,
+  OUTPUTS_KEPT,
+  outputOf,
+  recordOutput,
   recordSubAgent,
   recordUsage,
   type StopReason,
   stateFromCheckpoints,
 } from './agent-state.js';
 import { type AgentResult, summarize } from './agent-summary.js';
-import { assistantMessage, callModel, type ModelTurn } from './model-call.js';
+import type { Tool } from './agent-tool.js';
+import { assistantMessage, callModel, type ModelToolCall, type ModelTurn } from './model-call.js';
 import { textListener } from './text-stream.js';
-import type { Tool } from './tool.js';
-import { runToolCall } from './tool-call.js';
+import { runToolCall, type ToolCallResult, type ToolCallSettings } from './tool-call.js';
+
+/** A tool call's time limit when neither the tool nor the agent sets one. */
+const DEFAULT_TOOL_TIMEOUT = '60s';
+/** The most characters of one tool result the model sees at once, by default. */
+const DEFAULT_MAX_OUTPUT_CHARS = 8_000;
+
+/** Answers `read_tool_output` from the outputs the run keeps: deterministic, so no step is needed. */
+function readToolOutput(state: AgentState, call: ModelToolCall, maxChars: number): ToolCallResult {
+  const args = readOutputInput.safeParse(call.input);
+  const text = args.success ? outputOf(state, args.data.toolCallId) : undefined;
+  const output: ToolResultPart['output'] = !args.success
+    ? {
+        type: 'error-json',
+        value: { error: { code: 'invalid_arguments', message: args.error.message, retryable: false } },
+      }
+    : text === undefined
+      ? {
+          type: 'error-json',
+          value: {
+            error: {
+              code: 'output_not_kept',
+              message: `No cut output of tool call '${args.data.toolCallId}' is kept (only the latest ${OUTPUTS_KEPT.count} are). Call the tool again if you need it.`,
+              retryable: false,
+            },
+          },
+        }
+      : { type: 'text', value: outputPage(text, args.data.offset, maxChars) };
+  return {
+    part: { type: 'tool-result', toolCallId: call.id, toolName: call.name, output },
+    status: output.type === 'text' ? 'ok' : 'error',
+    approval: false,
+  };
+}
 
 /** The task and the latest `max` messages, starting at an assistant turn so no tool result is orphaned. */
 function window(messages: readonly ModelMessage[], max: number | undefined): readonly ModelMessage[] {
@@ -41,6 +81,10 @@ export async function runAgentLoop(
   model: () => LanguageModelV3,
 ): Promise<AgentResult> {
   const tools = new Map<string, Tool>((definition.tools ?? []).map((tool) => [tool.name, tool]));
+  const settings: ToolCallSettings = {
+    toolTimeoutMs: toMillis(definition.toolTimeout ?? DEFAULT_TOOL_TIMEOUT, 'toolTimeout'),
+    maxOutputChars: definition.maxToolOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
+  };
   const maxSteps = definition.maxSteps ?? 20;
   const checkpointEvery = definition.checkpointEvery ?? 25;
   const restored = ctx.restored<AgentCheckpoint>();
@@ -89,6 +133,8 @@ export async function runAgentLoop(
       await ctx.checkpoint(nextCheckpoint(state));
     }
     if (state.steps >= maxSteps) return finish('max_steps', lastText);
+    // Offered once an output was cut, unless the agent has a tool of that name.
+    if (state.outputs.length > 0 && !tools.has(READ_OUTPUT_TOOL)) tools.set(READ_OUTPUT_TOOL, readOutputTool);
     const turn = await think('model', definition.instructions, true);
     recordUsage(state, turn.usage, turn.costUsd);
     state.messages.push(assistantMessage(turn));
@@ -97,8 +143,16 @@ export async function runAgentLoop(
     if (turn.toolCalls.length === 0) return finish('answer', turn.text);
 
     // Act: every call the model asked for, in parallel; observe: all results back in one message.
-    const results = await Promise.all(turn.toolCalls.map((call) => runToolCall(ctx, call, tools)));
+    const results = await Promise.all(
+      turn.toolCalls.map((call) =>
+        call.name === READ_OUTPUT_TOOL && tools.get(call.name) === readOutputTool
+          ? readToolOutput(state, call, settings.maxOutputChars)
+          : runToolCall(ctx, call, tools, settings),
+      ),
+    );
     turn.toolCalls.forEach((call, index) => {
+      const truncated = results[index]?.truncatedText;
+      if (truncated !== undefined) recordOutput(state, call.id, truncated);
       state.toolCalls[call.name] = (state.toolCalls[call.name] ?? 0) + 1;
       if (results[index]?.approval === true) state.approvals += 1;
       const subAgent = results[index]?.subAgent;

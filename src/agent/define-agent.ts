@@ -1,12 +1,14 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { z } from 'zod';
+import { toMillis } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import { resolveModel } from '../models/resolve-model.js';
 import { defineWorkflow, NonRetryableError, type Workflow } from '../runtime/workflow.js';
+import { toolInput } from '../tools/tool-input.js';
 import type { AgentDefinition, AgentInput } from './agent-definition.js';
 import { runAgentLoop } from './agent-loop.js';
 import type { AgentResult } from './agent-summary.js';
-import type { AgentTool } from './tool.js';
+import type { AgentTool } from './agent-tool.js';
 
 /** An agent: a durable workflow (start it with `runtime.start`), and a tool other agents can call. */
 export interface Agent extends Workflow<AgentInput, AgentResult> {
@@ -64,9 +66,11 @@ export function defineAgent(definition: AgentDefinition): Agent {
       description:
         options.description ??
         `Hands a task to the '${definition.name}' agent and returns its answer. ${firstLine(definition.instructions)}`,
-      input: z.object({
-        prompt: z.string().describe('The task, stated in full: the agent sees nothing else.'),
-      }),
+      input: toolInput(
+        z.object({ prompt: z.string().describe('The task, stated in full: the agent sees nothing else.') }),
+        `Agent tool '${definition.name}'`,
+      ),
+      source: `agent:${definition.name}`,
       agent,
     }),
   };
@@ -103,6 +107,19 @@ function validate(definition: AgentDefinition): void {
     !(Number.isInteger(definition.checkpointEvery) && definition.checkpointEvery > 0)
   )
     problems.push('checkpointEvery must be a positive integer');
+  if (definition.toolTimeout !== undefined) {
+    try {
+      if (!(toMillis(definition.toolTimeout, 'toolTimeout') > 0))
+        problems.push('toolTimeout must be longer than 0 ms');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (
+    definition.maxToolOutputChars !== undefined &&
+    !(Number.isInteger(definition.maxToolOutputChars) && definition.maxToolOutputChars >= 200)
+  )
+    problems.push('maxToolOutputChars must be an integer of at least 200');
   const names = new Set<string>();
   for (const tool of definition.tools ?? []) {
     if (names.has(tool.name)) problems.push(`two tools are named '${tool.name}'`);

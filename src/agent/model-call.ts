@@ -1,9 +1,8 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from 'ai';
-import { z } from 'zod';
 import { costOf, type PriceTable } from '../models/price-table.js';
 import { type TokenUsage, usageFromV3 } from '../models/token-usage.js';
-import type { Tool } from './tool.js';
+import type { Tool } from './agent-tool.js';
 
 /** What one model call answered, as the journal keeps it. */
 export interface ModelTurn {
@@ -114,7 +113,7 @@ function toolSet(tools: readonly Tool[]): ToolSet {
       definition.name,
       tool({
         description: definition.description,
-        inputSchema: jsonSchema(z.toJSONSchema(definition.input) as Parameters<typeof jsonSchema>[0]),
+        inputSchema: jsonSchema(definition.input.jsonSchema as Parameters<typeof jsonSchema>[0]),
       }),
     ]),
   );

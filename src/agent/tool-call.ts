@@ -1,11 +1,16 @@
 import type { ToolResultPart } from 'ai';
-import type { ZodType } from 'zod';
 import { isCairnError } from '../core/errors.js';
 import type { JsonValue } from '../core/value-ref.js';
-import type { WorkflowContext } from '../runtime/workflow.js';
+import type { RetryPolicy, WorkflowContext } from '../runtime/workflow.js';
+import { executeTool } from '../tools/execute-tool.js';
+import type { AnyFunctionTool } from '../tools/tool.js';
+import { classifyToolError } from '../tools/tool-error.js';
+import type { InputCheck, ToolInput } from '../tools/tool-input.js';
+import { type ToolResult, toolFailure, toolResultOf } from '../tools/tool-result.js';
+import { toolResultView } from '../tools/tool-result-view.js';
 import type { AgentResult, AgentSummary } from './agent-summary.js';
+import type { Tool } from './agent-tool.js';
 import type { ModelToolCall } from './model-call.js';
-import type { Tool } from './tool.js';
 
 /** How a tool call ended, for the run's summary. */
 export type ToolCallStatus = 'ok' | 'error' | 'rejected';
@@ -17,7 +22,19 @@ export interface ToolCallResult {
   readonly approval: boolean;
   /** A sub-agent's summary, when the tool was an agent. */
   readonly subAgent?: AgentSummary;
+  /** The whole output, when the model was shown only the start of it. */
+  readonly truncatedText?: string;
 }
+
+export interface ToolCallSettings {
+  /** A call's time limit when its tool sets none. */
+  readonly toolTimeoutMs: number;
+  /** The most characters of a result the model sees at once. */
+  readonly maxOutputChars: number;
+}
+
+/** Retries of a tool's retryable errors when it sets no policy: none for side effects. */
+const DEFAULT_TOOL_RETRY: RetryPolicy = { attempts: 3, initialDelay: '200ms' };
 
 /**
  * Carries out one tool call the model asked for: checks its arguments, asks a person when the tool
@@ -28,17 +45,19 @@ export async function runToolCall(
   ctx: WorkflowContext,
   call: ModelToolCall,
   tools: ReadonlyMap<string, Tool>,
+  settings: ToolCallSettings,
 ): Promise<ToolCallResult> {
-  const fail = (
-    code: string,
-    message: string,
-    status: ToolCallStatus = 'error',
-    approval = false,
-  ): ToolCallResult => ({
-    part: result(call, { type: 'error-json', value: { error: { code, message } } }),
-    status,
-    approval,
-  });
+  const done = (result: ToolResult, approval: boolean, status?: ToolCallStatus): ToolCallResult => {
+    const view = toolResultView(result, call.id, settings.maxOutputChars);
+    return {
+      part: { type: 'tool-result', toolCallId: call.id, toolName: call.name, output: view.output },
+      status: status ?? (result.error === undefined ? 'ok' : 'error'),
+      approval,
+      ...(view.truncatedText === undefined ? {} : { truncatedText: view.truncatedText }),
+    };
+  };
+  const fail = (code: string, message: string, approval = false, status?: ToolCallStatus) =>
+    done(toolFailure({ code, message, retryable: false }), approval, status);
   // A call refused before any step ran is journaled by a step of its own, so the journal says why.
   const refuse = async (code: string, message: string, approval = false): Promise<ToolCallResult> => {
     const refused = { toolCallId: call.id, tool: call.name, code, message };
@@ -47,7 +66,7 @@ export async function runToolCall(
       defer: false,
       request: { args: call.input as JsonValue },
     });
-    return fail(code, message, 'error', approval);
+    return fail(code, message, approval);
   };
   const tool = tools.get(call.name);
   if (tool === undefined) {
@@ -57,7 +76,7 @@ export async function runToolCall(
     );
   }
   if (call.error !== undefined) return refuse('invalid_call', call.error);
-  let args = check(tool.input, call.input);
+  let args: InputCheck<unknown> = (tool.input as ToolInput<unknown>).check(call.input);
   if (!args.ok) return refuse('invalid_arguments', args.message);
 
   let approval = false;
@@ -75,12 +94,12 @@ export async function runToolCall(
       return fail(
         'rejected',
         `A person (${decision.by}) rejected this call${reason}. Do not retry it as is.`,
-        'rejected',
         true,
+        'rejected',
       );
     }
     if (decision.args !== undefined) {
-      args = check(tool.input, decision.args);
+      args = (tool.input as ToolInput<unknown>).check(decision.args);
       if (!args.ok)
         return refuse(
           'invalid_arguments',
@@ -92,73 +111,48 @@ export async function runToolCall(
 
   try {
     if (tool.kind === 'agent') {
-      const child = await runAgentTool(ctx, tool, args.value as { prompt: string });
-      return { part: result(call, outputOf(child.output)), status: 'ok', approval, subAgent: child.summary };
+      const child: AgentResult = await ctx.child(tool.agent, args.value as { prompt: string });
+      return { ...done(toolResultOf(child.output), approval), subAgent: child.summary };
     }
-    const output = await runFunctionTool(ctx, call, tool, args.value);
-    return { part: result(call, outputOf(output)), status: 'ok', approval };
+    return done(await runFunctionTool(ctx, call, tool, args.value, settings), approval);
   } catch (error) {
+    // A step that failed for good: its last error, as the tool (or Cairn) described it.
     const cause = isCairnError(error) && error.cause !== undefined ? error.cause : error;
-    const code = (cause as { code?: unknown }).code;
-    return fail(
-      typeof code === 'string' ? code : 'tool_failed',
-      (cause as Error).message ?? String(cause),
-      'error',
-      approval,
-    );
+    return done(toolFailure(classifyToolError(cause)), approval);
   }
-}
-
-async function runAgentTool(
-  ctx: WorkflowContext,
-  tool: Extract<Tool, { kind: 'agent' }>,
-  args: { prompt: string },
-): Promise<AgentResult> {
-  return ctx.child(tool.agent, { prompt: args.prompt });
 }
 
 function runFunctionTool(
   ctx: WorkflowContext,
   call: ModelToolCall,
-  tool: Extract<Tool, { kind: 'function' }>,
+  tool: AnyFunctionTool,
   args: unknown,
-): Promise<unknown> {
+  settings: ToolCallSettings,
+): Promise<ToolResult> {
+  const timeoutMs = tool.timeoutMs ?? settings.toolTimeoutMs;
+  const reconcile = tool.reconcile;
   return ctx.step(
     `tool:${tool.name}`,
-    (step) => tool.execute(args as never, { ...step, toolCallId: call.id }),
+    (step) => executeTool(tool, args, step, { toolCallId: call.id, timeoutMs }),
     {
       effect: tool.effect,
       // A tool's result is journaled before the loop moves on, whatever the tool's effect.
       defer: false,
-      retry: tool.retry,
-      reconcile: tool.reconcile,
+      retry: tool.retry ?? (tool.effect === 'side-effect' ? undefined : DEFAULT_TOOL_RETRY),
+      ...(reconcile === undefined
+        ? {}
+        : {
+            reconcile: async (key: string) => {
+              const found = await reconcile(key);
+              return found.applied ? { applied: true as const, result: toolResultOf(found.result) } : found;
+            },
+          }),
       request: { toolCallId: call.id, args: args as JsonValue },
     },
   );
 }
 
-function check<I>(
-  schema: ZodType<I>,
-  input: unknown,
-): { ok: true; value: I } | { ok: false; message: string } {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map(
-    (issue) => `${issue.path.length === 0 ? '(arguments)' : issue.path.join('.')}: ${issue.message}`,
-  );
-  return { ok: false, message: `The arguments do not match the tool's schema. ${issues.join('; ')}.` };
-}
-
 function needsApproval(tool: Tool, args: unknown): boolean {
   const rule = tool.needsApproval as boolean | ((input: unknown) => boolean) | undefined;
   return typeof rule === 'function' ? rule(args) : rule === true;
-}
-
-function outputOf(output: unknown): ToolResultPart['output'] {
-  if (typeof output === 'string') return { type: 'text', value: output };
-  return { type: 'json', value: (output ?? null) as JsonValue };
-}
-
-function result(call: ModelToolCall, output: ToolResultPart['output']): ToolResultPart {
-  return { type: 'tool-result', toolCallId: call.id, toolName: call.name, output };
 }

@@ -1,11 +1,20 @@
 import { isAgentResult } from '../agent/agent-summary.js';
 import type { ModelTurn } from '../agent/model-call.js';
 import type { JournalEvent } from '../core/journal-event.js';
+import { isToolResult } from '../tools/tool-result.js';
+import { toolResultText } from '../tools/tool-result-view.js';
 import { formatError } from './format-run.js';
 import { formatTokens, formatUsd } from './format-usage.js';
-import { isoTime, preview } from './format-value.js';
+import { isoTime, preview, truncate } from './format-value.js';
 
 const WIDTH = 90;
+
+/** A finished tool call: its result's content, or the error it gave the model. */
+function toolLine(tool: string, value: unknown): string {
+  if (!isToolResult(value)) return `✓ ${tool} → ${preview(value, WIDTH)}`;
+  const shown = truncate(toolResultText(value), WIDTH);
+  return value.error === undefined ? `✓ ${tool} → ${shown}` : `✗ ${tool} → ${shown}`;
+}
 
 /** What a progress line is made from: an event, the value it carries, and whose it is. */
 export interface ProgressEvent {
@@ -34,7 +43,7 @@ export function progressLines({ event, value, request, runId }: ProgressEvent): 
       return event.attempt > 1 ? [`… ${event.name}: attempt ${event.attempt}`] : [];
     case 'step.completed':
       if (event.name === 'model' || event.name === 'plan') return [modelLine(event.name, value)];
-      if (event.name.startsWith('tool:')) return [`✓ ${event.name.slice(5)} → ${preview(value, WIDTH)}`];
+      if (event.name.startsWith('tool:')) return [toolLine(event.name.slice(5), value)];
       return [
         `✓ ${event.name} → ${preview(value, WIDTH)}${event.via === 'reconcile' ? ' (reconciled)' : ''}`,
       ];

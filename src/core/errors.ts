@@ -35,7 +35,12 @@ export type CairnErrorCode =
   | 'non_determinism'
   | 'journal_corrupt'
   | 'journal_version_unsupported'
-  | 'store_schema_newer';
+  | 'store_schema_newer'
+  | 'tool_timeout'
+  | 'mcp_connect_failed'
+  | 'mcp_timeout'
+  | 'mcp_server_exited'
+  | 'mcp_call_failed';
 
 export type CairnErrorKind = 'expected' | 'interruption' | 'defect';
 
@@ -68,6 +73,11 @@ const KIND_BY_CODE: Record<CairnErrorCode, CairnErrorKind> = {
   journal_corrupt: 'defect',
   journal_version_unsupported: 'defect',
   store_schema_newer: 'defect',
+  tool_timeout: 'expected',
+  mcp_connect_failed: 'expected',
+  mcp_timeout: 'expected',
+  mcp_server_exited: 'expected',
+  mcp_call_failed: 'expected',
 };
 
 export interface CairnErrorOptions {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { agentUsage, runUsage } from '../../src/agent/agent-usage.js';
 import { defineAgent } from '../../src/agent/define-agent.js';
 import { watchText } from '../../src/agent/text-stream.js';
-import { defineTool } from '../../src/agent/tool.js';
+import { defineTool } from '../../src/tools/tool.js';
 import { serveOpenAICompatible } from '../support/serve-openai-compatible.js';
 import { testRuntime } from '../support/test-runtime.js';
 

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAgent } from '../../src/agent/define-agent.js';
 import { watchText } from '../../src/agent/text-stream.js';
-import { defineTool } from '../../src/agent/tool.js';
 import { scriptedModel } from '../../src/models/scripted-model.js';
+import { defineTool } from '../../src/tools/tool.js';
+import { ToolError } from '../../src/tools/tool-error.js';
 import { testRuntime, testStoreAddress } from '../support/test-runtime.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -15,7 +16,7 @@ const lookup = defineTool({
   execute: async ({ word }) => {
     lookups.push(word);
     if (word === 'boom')
-      throw Object.assign(new Error('the dictionary is on fire'), { code: 'dictionary_down' });
+      throw new ToolError('the dictionary is on fire', { code: 'dictionary_down', retryable: true });
     return `${word}: a pile of stones`;
   },
 });
@@ -79,21 +80,31 @@ describe('agents', () => {
     expect(seen[0]).toEqual([
       {
         type: 'error-json',
-        value: { error: { code: 'dictionary_down', message: 'the dictionary is on fire' } },
+        value: { error: { code: 'dictionary_down', message: 'the dictionary is on fire', retryable: true } },
       },
       {
         type: 'error-json',
         value: {
-          error: { code: 'invalid_arguments', message: expect.stringMatching(/word: .*expected string/i) },
+          error: {
+            code: 'invalid_arguments',
+            message: expect.stringMatching(/word: .*expected string/i),
+            retryable: false,
+          },
         },
       },
       {
         type: 'error-json',
-        value: { error: { code: 'unknown_tool', message: "There is no tool named 'nope'. Tools: lookup." } },
+        value: {
+          error: {
+            code: 'unknown_tool',
+            message: "There is no tool named 'nope'. Tools: lookup.",
+            retryable: false,
+          },
+        },
       },
     ]);
     const failed = (await rt.inspect('err-1')).events.filter(({ event }) => event.kind === 'step.failed');
-    expect(failed).toHaveLength(3); // the throwing tool's three attempts, journaled
+    expect(failed).toHaveLength(3); // the retryable error's three attempts, journaled
     const refused = (await rt.inspect('err-1')).events.filter(
       ({ event }) => event.kind === 'step.completed' && event.name === 'tool-refused',
     );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAgent } from '../../src/agent/define-agent.js';
-import { defineTool } from '../../src/agent/tool.js';
+import { defineTool } from '../../src/tools/tool.js';
 import { scriptedModel } from '../../src/models/scripted-model.js';
 
 /** The amounts `transfer` actually sent, in this process. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineAgent } from '../../src/agent/define-agent.js';
-import { defineTool } from '../../src/agent/tool.js';
+import { defineTool } from '../../src/tools/tool.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { EffectsLedger } from './effects-ledger.js';
 

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { type Agent, defineAgent } from '../../agent/define-agent.js';
-import { defineTool } from '../../agent/tool.js';
 import { type ScriptedModel, scriptedModel } from '../../models/scripted-model.js';
+import { defineTool } from '../../tools/tool.js';
 import type { BookingLedger } from './booking-ledger.js';
 import { GUIDE_TURNS, PLANNER_TURNS } from './trip-scripts.js';
 
