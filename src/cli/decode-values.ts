@@ -54,6 +54,8 @@ function valueRefOf(event: JournalEvent): ValueRef | undefined {
       return event.payload;
     case 'approval.requested':
       return event.request;
+    case 'step.started':
+      return event.request; // what the step was asked to do (a tool call's arguments)
     case 'child.completed':
       return event.outcome.status === 'completed' ? event.outcome.result : undefined;
     default:
@@ -71,6 +73,7 @@ function withValue(event: JournalEvent, value: unknown): Record<string, unknown>
     case 'signal.received':
       return { ...event, payload: value };
     case 'approval.requested':
+    case 'step.started':
       return { ...event, request: value };
     case 'child.completed':
       return { ...event, outcome: { ...event.outcome, result: value } };

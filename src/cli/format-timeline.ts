@@ -34,7 +34,7 @@ export function eventDetail(event: JournalEvent, value: unknown): string {
       return `${event.workflow}, input ${preview(value, VALUE_WIDTH)}${from.join('')}`;
     }
     case 'step.started':
-      return `attempt ${event.attempt}, ${event.effect}`;
+      return `attempt ${event.attempt}, ${event.effect}${value === undefined ? '' : `, ${preview(value, VALUE_WIDTH)}`}`;
     case 'step.completed': {
       const via = event.via === undefined || event.via === 'execute' ? '' : ` (via ${event.via})`;
       return `${preview(value, VALUE_WIDTH)}${via}`;

@@ -8,7 +8,9 @@ import { parseJson, parsePosition } from './parse-args.js';
 interface ResolveOptions {
   readonly retry?: boolean;
   readonly complete?: unknown;
+  readonly result?: unknown;
   readonly fail?: string;
+  readonly skip?: boolean;
   readonly position?: number;
   readonly json?: boolean;
 }
@@ -88,23 +90,47 @@ export function addRunControlCommands(runs: Command, io: CliIo): void {
     .description('settle a side-effect step that a crash left in doubt (the run needs attention)')
     .argument('<runId>', 'the run whose step to settle')
     .addOption(
-      new Option('--retry', 'the effect did not happen: run the step again').conflicts(['complete', 'fail']),
+      new Option('--retry', 'the effect did not happen: run the step again').conflicts([
+        'complete',
+        'result',
+        'fail',
+        'skip',
+      ]),
     )
     .addOption(
       new Option('--complete <json>', 'the effect happened: record this JSON value as the step result')
         .argParser(parseJson)
-        .conflicts('fail'),
+        .conflicts(['result', 'fail', 'skip']),
     )
-    .addOption(new Option('--fail <message>', 'fail the step with this message; the workflow sees the error'))
+    .addOption(
+      new Option('--result <json>', 'the same as --complete')
+        .argParser(parseJson)
+        .conflicts(['fail', 'skip']),
+    )
+    .addOption(
+      new Option(
+        '--fail <message>',
+        'fail the step with this message; the workflow sees the error',
+      ).conflicts('skip'),
+    )
+    .addOption(
+      new Option(
+        '--skip',
+        "give up on the step, outcome unknown: it fails with code 'skipped' (an agent's model is told so)",
+      ),
+    )
     .option('--position <n>', 'the step to settle (default: the first one waiting)', parsePosition)
     .option('--json', JSON_HELP)
     .action(async (runId: string, options: ResolveOptions, command: Command) => {
       const resolution = resolutionOf(options);
       if (resolution === undefined) {
-        command.error('error: say how to resolve the step: --retry, --complete <json> or --fail <message>', {
-          exitCode: 2,
-          code: 'cairn.missingResolution',
-        });
+        command.error(
+          'error: say how to resolve the step: --retry, --complete <json>, --fail <message> or --skip',
+          {
+            exitCode: 2,
+            code: 'cairn.missingResolution',
+          },
+        );
       }
       await withCliRuntime(command, async (runtime) => {
         const position = await runtime.resolve(runId, resolution);
@@ -136,6 +162,8 @@ function resolutionOf(options: ResolveOptions): StepResolution | undefined {
   const { position } = options;
   if (options.retry === true) return { action: 'retry', position };
   if ('complete' in options) return { action: 'complete', result: options.complete, position };
+  if ('result' in options) return { action: 'complete', result: options.result, position };
   if (options.fail !== undefined) return { action: 'fail', message: options.fail, position };
+  if (options.skip === true) return { action: 'skip', position };
   return undefined;
 }

@@ -165,7 +165,7 @@ export class StepOperation extends Operation {
     const reason =
       `Step '${this.name}' (position ${this.position}) is a side effect whose outcome is unknown after a crash, ` +
       `and it has no reconcile(). Check whether it happened, then resolve the run: ` +
-      `cairn runs resolve ${this.host.run.runId} --retry | --complete <json> | --fail <message>.`;
+      `cairn runs resolve ${this.host.run.runId} --retry | --result <json> | --fail <message> | --skip.`;
     if (!recorded.some((event) => event.kind === 'step.in_doubt' && event.attempt === attempt)) {
       await this.host.journal.append([doubt('needs_attention', reason)]);
     }
@@ -202,7 +202,8 @@ export class StepOperation extends Operation {
       kind: 'step.resolved',
       position: this.position,
       name: this.name,
-      action: resolution.action,
+      // A skip is journaled as the failure it is (with its own code).
+      action: resolution.action === 'skip' ? 'fail' : resolution.action,
       signalId: signal.signalId,
     });
     switch (resolution.action) {
@@ -214,6 +215,13 @@ export class StepOperation extends Operation {
         return this.fail(attempt, {
           name: 'ResolvedAsFailed',
           message: resolution.message ?? 'Failed by a person.',
+        });
+      case 'skip':
+        return this.fail(attempt, {
+          name: 'SkippedByPerson',
+          code: 'skipped',
+          message:
+            'A person skipped this step after a crash left its outcome unknown; it may or may not have had its effect.',
         });
     }
   }

@@ -18,7 +18,9 @@ export type StepResolution =
       readonly action: 'fail';
       readonly message?: string | undefined;
       readonly position?: number | undefined;
-    };
+    }
+  /** Give up on the step without knowing what happened: it fails with the code `skipped`. */
+  | { readonly action: 'skip'; readonly position?: number | undefined };
 
 const resolutionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('retry'), position: z.number().int().nonnegative().optional() }),
@@ -32,6 +34,7 @@ const resolutionSchema = z.discriminatedUnion('action', [
     message: z.string().optional(),
     position: z.number().int().nonnegative().optional(),
   }),
+  z.object({ action: z.literal('skip'), position: z.number().int().nonnegative().optional() }),
 ]);
 
 export function parseResolution(value: unknown): StepResolution {
@@ -39,7 +42,7 @@ export function parseResolution(value: unknown): StepResolution {
   if (!parsed.success) {
     throw new CairnError(
       'invalid_argument',
-      `A step resolution must be { action: 'retry' | 'complete' | 'fail', position?, result?, message? }: ${parsed.error.message}`,
+      `A step resolution must be { action: 'retry' | 'complete' | 'fail' | 'skip', position?, result?, message? }: ${parsed.error.message}`,
     );
   }
   return parsed.data;

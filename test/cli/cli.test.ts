@@ -212,7 +212,7 @@ describe('cairn CLI', () => {
     expect(nothing.stderr).toMatch(/^error: Run drift-1 has no step waiting to be resolved\..*\n$/);
 
     expect(noAction.code).toBe(2);
-    expect(noAction.stderr).toContain('--retry, --complete <json> or --fail <message>');
+    expect(noAction.stderr).toContain('--retry, --complete <json>, --fail <message> or --skip');
 
     expect(unknownRun).toMatchObject({ code: 1, stdout: '' });
     expect(unknownRun.stderr).toBe('error: No run with id "nope". List runs with: cairn runs list\n');
