@@ -81,6 +81,7 @@ export {
   type ChildOptions,
   defineWorkflow,
   NonRetryableError,
+  type RateLimitOptions,
   type Reconciliation,
   type RetryPolicy,
   type SignalWaitOptions,

@@ -1,8 +1,9 @@
 import type { ModelTurn } from '../agent/model-call.js';
 import { isFinalStatus, type RunStatus } from '../core/run.js';
 import type { TokenUsage } from '../models/token-usage.js';
+import { parseRateOperationName } from '../runtime/rate-limit-names.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { isoTime, preview, truncate } from './format-value.js';
+import { duration, isoTime, preview, truncate } from './format-value.js';
 import {
   type OperationEvents,
   type OperationKind,
@@ -102,6 +103,7 @@ async function describe(
 ): Promise<{ detail: string; model?: TraceModelCall; child?: RunTrace; latencyMs?: number }> {
   const last = op.events.at(-1)!.event;
   const decode = (ref: Parameters<Runtime['decode']>[0]) => runtime.decode(ref, { tenant });
+  if (op.kind === 'rate-limit') return { detail: await describeRateLimit(op, decode, now) };
   switch (last.kind) {
     case 'step.completed': {
       const value = await decode(last.result);
@@ -141,5 +143,31 @@ async function describe(
     }
     default:
       return { detail: '' };
+  }
+}
+
+/** A rate-limit take (granted, or refused until when) or wait ("waited 1.2s for rate limit tool:search"). */
+async function describeRateLimit(
+  op: OperationEvents,
+  decode: (ref: Parameters<Runtime['decode']>[0]) => Promise<unknown>,
+  now: number,
+): Promise<string> {
+  const { event: last, at } = op.events.at(-1)!;
+  const rate = parseRateOperationName(op.name);
+  const limit = `${rate?.operation === 'rate-limit' ? 'rate' : 'token'} limit ${rate?.key ?? op.name}`;
+  switch (last.kind) {
+    case 'timer.set':
+      return `waiting ${duration(now - op.startedAt)} for ${limit}, until ${isoTime(last.wakeAt)}`;
+    case 'timer.fired':
+      return `waited ${duration(at - op.startedAt)} for ${limit}`;
+    case 'step.completed': {
+      const result = (await decode(last.result)) as
+        | { granted?: boolean; retryAt?: number; debited?: number }
+        | undefined;
+      if (rate?.operation === 'token-debit') return `debited ${result?.debited ?? '?'} tokens`;
+      return result?.granted ? 'granted' : `refused: next try at ${isoTime(result?.retryAt)}`;
+    }
+    default:
+      return 'error' in last ? truncate(last.error.message, DETAIL_WIDTH) : '';
   }
 }

@@ -1,7 +1,19 @@
 import type { JournalEvent, OperationEvent, StoredEvent } from '../core/journal-event.js';
+import { parseRateOperationName } from '../runtime/rate-limit-names.js';
 
-/** What kind of operation a journal position holds, as a trace shows it. */
-export type OperationKind = 'model' | 'tool' | 'step' | 'timer' | 'signal' | 'approval' | 'child';
+/**
+ * What kind of operation a journal position holds, as a trace shows it. `rate-limit`: a take from a
+ * rate limit's bucket (a step) or a wait for it to refill (a timer), see `ctx.rateLimit`.
+ */
+export type OperationKind =
+  | 'model'
+  | 'tool'
+  | 'step'
+  | 'timer'
+  | 'signal'
+  | 'approval'
+  | 'child'
+  | 'rate-limit';
 
 /** One operation of a run: the journal events at one position, from the first to the last. */
 export interface OperationEvents {
@@ -53,6 +65,8 @@ export function operationsOf(journal: readonly StoredEvent[]): OperationEvents[]
 }
 
 function kindOf(event: JournalEvent & { name: string }): OperationKind {
+  const rateOperation = event.kind.startsWith('step.') || event.kind.startsWith('timer.');
+  if (rateOperation && parseRateOperationName(event.name) !== undefined) return 'rate-limit';
   if (event.kind.startsWith('step.')) {
     if (event.name === 'model' || event.name === 'plan') return 'model';
     return event.name.startsWith('tool:') ? 'tool' : 'step';
@@ -76,7 +90,7 @@ export function operationStatus(op: OperationEvents, runIsLive: boolean): string
     case 'step.resolved':
       return `resolved: ${last.action}`;
     case 'timer.fired':
-      return 'fired';
+      return op.kind === 'rate-limit' ? 'waited' : 'fired';
     case 'signal.received':
       return 'received';
     case 'signal.timed_out':

@@ -88,6 +88,14 @@ export interface Store {
   ): Promise<RunRecord | undefined>;
 
   /**
+   * Takes `cost` from the token bucket `key` if it holds that much; else says when it will. A bucket
+   * starts full. Atomic across every process sharing the store: concurrent takers never over-draw it.
+   */
+  takeRate(request: RateRequest): Promise<RateGrant>;
+  /** Takes `cost` whatever the balance: the bucket may go negative, and later takers wait until it refills. */
+  debitRate(request: RateRequest): Promise<void>;
+
+  /**
    * Calls `listener` whenever some run may have become claimable (stores with `pushWakeups`); stores
    * without it never call it, and workers poll. Resolves to a function that stops listening.
    */
@@ -243,3 +251,22 @@ export interface StoredSignal {
   readonly payload: ValueRef;
   readonly at: number;
 }
+
+/**
+ * A draw on a token bucket shared by every worker on the store (see `takeRate`, `debitRate`). The
+ * bucket holds at most `capacity` and refills `refillPerMs` per millisecond; its size is given with
+ * every request, so a changed limit applies from the next one.
+ */
+export interface RateRequest {
+  /** The tenant whose bucket it is, or `'*'` for one bucket shared by all tenants. */
+  readonly tenantId: string;
+  readonly key: string;
+  readonly capacity: number;
+  readonly refillPerMs: number;
+  /** What to take. 0 takes nothing but is granted only while the bucket is not in debt. */
+  readonly cost: number;
+  readonly now: number;
+}
+
+/** The answer of `takeRate`: taken, or not yet, with the time from which the bucket will cover the cost. */
+export type RateGrant = { readonly granted: true } | { readonly granted: false; readonly retryAt: number };

@@ -3,6 +3,9 @@ import { crashPoint } from './crash-points.js';
 import { Operation } from './operation.js';
 import type { OperationHost } from './operation-host.js';
 
+/** When a timer is due: some time after it is first set (`ctx.sleep`), or at a given time. */
+export type TimerDue = { readonly afterMs: number } | { readonly at: number };
+
 /** `ctx.sleep`: a timer whose wake time is recorded when first set, so replay and restarts keep it. */
 export class SleepOperation extends Operation {
   readonly kind = 'sleep';
@@ -11,7 +14,7 @@ export class SleepOperation extends Operation {
     position: number,
     name: string,
     private readonly host: OperationHost,
-    private readonly durationMs: number,
+    private readonly due: TimerDue,
   ) {
     super(position, name);
   }
@@ -24,7 +27,7 @@ export class SleepOperation extends Operation {
     const set = recorded.find((event) => event.kind === 'timer.set');
     let wakeAt = set?.wakeAt;
     if (wakeAt === undefined) {
-      wakeAt = this.host.now() + this.durationMs;
+      wakeAt = 'at' in this.due ? this.due.at : this.host.now() + this.due.afterMs;
       await this.host.journal.append([
         { kind: 'timer.set', position: this.position, name: this.name, wakeAt },
       ]);

@@ -3,6 +3,7 @@ import type { ApprovalDecision } from '../core/approval.js';
 import type { Duration } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import type { StepEffect } from '../core/journal-event.js';
+import type { RateLimit } from '../core/rate-limit.js';
 import type { JsonValue } from '../core/value-ref.js';
 
 /**
@@ -33,6 +34,24 @@ export interface WorkflowContext {
    * `runtime.approve` / `reject`. With `timeout`, `onTimeout` (default `reject`) is taken when it passes.
    */
   waitForApproval(request: ApprovalRequest, options?: ApprovalWaitOptions): Promise<ApprovalDecision>;
+  /**
+   * Waits, durably, until the bucket `key` grants `cost` (default 1); `limit` gives its size. The bucket
+   * is in the store, shared by every worker on it (and by every tenant, unless `limit.perTenant`). While
+   * the run waits it holds no worker and no memory, and its trace shows the wait. Journaled: a replay
+   * takes no token. With `tokens`, waits instead while the limit's tokens-per-minute bucket is in debt
+   * (see `debitRate`). Resolves at once if the limit has no bucket of that kind.
+   * @example
+   * const search: RateLimit = { calls: 5, per: '1s' };
+   * await ctx.rateLimit('tool:search', search);
+   * const hits = await ctx.step('search', () => api.search(query));
+   */
+  rateLimit(key: string, limit: RateLimit, options?: RateLimitOptions): Promise<void>;
+  /**
+   * Debits `tokens` from the tokens-per-minute bucket of `key` (after a model call), which may leave it
+   * in debt: the next `rateLimit(key, limit, { tokens: true })` then waits until it has refilled.
+   * Journaled. Does nothing if the limit sets no `tokensPerMinute`.
+   */
+  debitRate(key: string, limit: RateLimit, tokens: number): Promise<void>;
   /** Starts another workflow as a child run, and waits durably for its result. */
   child<I, O>(workflow: Workflow<I, O>, input: I, options?: ChildOptions): Promise<O>;
   /**
@@ -120,6 +139,13 @@ export interface ApprovalRequest {
 export interface ApprovalWaitOptions {
   readonly timeout?: Duration;
   readonly onTimeout?: 'approve' | 'reject';
+}
+
+export interface RateLimitOptions {
+  /** What to take from the bucket. Default 1 call (0 with `tokens`: only wait while in debt). */
+  readonly cost?: number;
+  /** Use the limit's tokens-per-minute bucket instead of its calls bucket. */
+  readonly tokens?: boolean;
 }
 
 export interface ChildOptions {

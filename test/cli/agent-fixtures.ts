@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAgent } from '../../src/agent/define-agent.js';
-import { defineTool } from '../../src/tools/tool.js';
 import { scriptedModel } from '../../src/models/scripted-model.js';
+import { defineTool } from '../../src/tools/tool.js';
 
 /** The amounts `transfer` actually sent, in this process. */
 export const transfers: number[] = [];

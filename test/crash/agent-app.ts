@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { defineAgent } from '../../src/agent/define-agent.js';
-import { defineTool } from '../../src/tools/tool.js';
 import { createRuntime } from '../../src/runtime/runtime.js';
+import { defineTool } from '../../src/tools/tool.js';
 import { EffectsLedger } from './effects-ledger.js';
 
 const [dbPath, effectsPath, url] = process.argv.slice(2);

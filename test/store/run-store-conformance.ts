@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCairnError } from '../../src/core/errors.js';
 import type { JournalEvent } from '../../src/core/journal-event.js';
 import { encodeValue } from '../../src/core/payload-codec.js';
-import type { ClaimedRun, Store } from '../../src/core/store.js';
+import type { ClaimedRun, RateGrant, RateRequest, Store } from '../../src/core/store.js';
 
 /**
  * The behaviour every Store must have. Run it against each implementation:
@@ -410,6 +410,79 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         ['$approval:r1:3', { inline: decision }],
       ]);
       expect((await claimOne(1_006)).runId).toBe('r1');
+    });
+
+    describe('rate buckets', () => {
+      // 10 a second: a bucket of 10 that refills one token every 100 ms.
+      const bucket = { tenantId: '*', key: 'tool:search', capacity: 10, refillPerMs: 0.01 };
+      const take = (now: number, extra: Partial<RateRequest> = {}) =>
+        store.takeRate({ ...bucket, cost: 1, now, ...extra });
+      const takeTimes = async (times: number, now: number) => {
+        const grants: RateGrant[] = [];
+        for (let i = 0; i < times; i++) grants.push(await take(now));
+        return grants;
+      };
+
+      it('grants a new bucket its whole capacity at once, then refuses, saying when it will cover the cost', async () => {
+        const grants = await takeTimes(10, 1_000);
+        expect(grants.every((grant) => grant.granted)).toBe(true);
+        expect(await take(1_000)).toEqual({ granted: false, retryAt: 1_100 });
+      });
+
+      it('refills evenly over time, never above its capacity', async () => {
+        await takeTimes(10, 1_000);
+        expect(await take(1_100)).toEqual({ granted: true });
+        expect(await take(1_150)).toEqual({ granted: false, retryAt: 1_200 });
+        // An hour later the bucket holds its capacity, not an hour's worth.
+        const later = await takeTimes(11, 3_601_000);
+        expect(later.filter((grant) => grant.granted)).toHaveLength(10);
+        expect(later.at(-1)).toEqual({ granted: false, retryAt: 3_601_100 });
+      });
+
+      it('gives an exact retryAt: refused a millisecond before it, granted at it', async () => {
+        const small = { key: 'five-a-second', capacity: 5, refillPerMs: 0.005 };
+        expect(await take(0, { ...small, cost: 5 })).toEqual({ granted: true });
+        // 0.5 tokens at 100 ms; 3 are there 500 ms later.
+        expect(await take(100, { ...small, cost: 3 })).toEqual({ granted: false, retryAt: 600 });
+        expect(await take(599, { ...small, cost: 3 })).toEqual({ granted: false, retryAt: 600 });
+        expect(await take(600, { ...small, cost: 3 })).toEqual({ granted: true });
+      });
+
+      it('lets a debit put the bucket in debt; cost 0 is granted only once it is out of debt', async () => {
+        const tokens = { key: 'tokens:model', capacity: 100, refillPerMs: 0.1 };
+        expect(await take(0, { ...tokens, cost: 0 })).toEqual({ granted: true });
+        await store.debitRate({ ...bucket, ...tokens, cost: 250, now: 0 }); // balance -150
+        expect(await take(0, { ...tokens, cost: 0 })).toEqual({ granted: false, retryAt: 1_500 });
+        expect(await take(1_499, { ...tokens, cost: 0 })).toEqual({ granted: false, retryAt: 1_500 });
+        expect(await take(1_500, { ...tokens, cost: 0 })).toEqual({ granted: true });
+        // Out of debt but empty: a take of 1 waits for one token.
+        expect(await take(1_500, { ...tokens, cost: 1 })).toEqual({ granted: false, retryAt: 1_510 });
+      });
+
+      it('keeps the buckets of each tenant, and each key, apart', async () => {
+        const one = { capacity: 1, refillPerMs: 0.001 };
+        for (const where of [
+          { tenantId: T, key: 'k' },
+          { tenantId: 'tenant-b', key: 'k' },
+          { tenantId: '*', key: 'k' },
+          { tenantId: T, key: 'other' },
+        ]) {
+          expect(await take(0, { ...one, ...where })).toEqual({ granted: true });
+          expect(await take(0, { ...one, ...where })).toEqual({ granted: false, retryAt: 1_000 });
+        }
+      });
+
+      it('never over-grants to concurrent takers: 50 at once on a bucket of 10 get exactly 10', async () => {
+        const grants = await Promise.all(Array.from({ length: 50 }, () => take(5_000)));
+        expect(grants.filter((grant) => grant.granted)).toHaveLength(10);
+        expect(grants.filter((grant) => !grant.granted).every((grant) => grant.retryAt === 5_100)).toBe(true);
+      });
+
+      it('refuses a take that costs more than the bucket can ever hold', async () => {
+        await expect(take(0, { cost: 11 })).rejects.toSatisfy((error) =>
+          isCairnError(error, 'invalid_argument'),
+        );
+      });
     });
   });
 }

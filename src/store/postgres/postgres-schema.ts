@@ -208,4 +208,20 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       END $$;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Token buckets for rate limits shared by every worker on the schema (see token-bucket.ts).
+      -- tenant_id is '*' for a bucket shared by all tenants. balance is negative while in debt.
+      CREATE TABLE __S__.rate_buckets (
+        tenant_id  TEXT             NOT NULL,
+        key        TEXT             NOT NULL,
+        balance    DOUBLE PRECISION NOT NULL,
+        updated_at BIGINT           NOT NULL,
+        PRIMARY KEY (tenant_id, key)
+      );
+      ALTER TABLE __S__.rate_buckets ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY tenant_rows ON __S__.rate_buckets USING (__S__.tenant_visible(tenant_id)) WITH CHECK (__S__.tenant_visible(tenant_id));
+    `,
+  },
 ];

@@ -16,6 +16,8 @@ import type {
   DecideApprovalRequest,
   LeaseRef,
   LeaseState,
+  RateGrant,
+  RateRequest,
   ReadEventsOptions,
   RenewLeasesRequest,
   RequestApprovalRequest,
@@ -34,6 +36,7 @@ import { type RunRow, toRunRecord } from '../run-row.js';
 import { AppendBatcher } from './append-batcher.js';
 import { PostgresAppends, packBlobRows } from './postgres-append.js';
 import { ALL_TENANTS, PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
+import { PostgresRateBuckets } from './postgres-rate-buckets.js';
 import { runNotFound, staleWriter } from './postgres-refusals.js';
 import { PostgresWakeups } from './postgres-wakeups.js';
 
@@ -56,6 +59,7 @@ export class PostgresStore implements Store {
   private readonly wakeups: PostgresWakeups;
   private readonly channel: string;
   private readonly appends: AppendBatcher;
+  private readonly rateBuckets: PostgresRateBuckets;
 
   private constructor(
     private readonly db: PostgresConnection,
@@ -64,6 +68,7 @@ export class PostgresStore implements Store {
     this.channel = `cairn_wake_${db.schema}`;
     this.wakeups = new PostgresWakeups(url, this.channel);
     this.appends = new AppendBatcher(new PostgresAppends(db, this.channel));
+    this.rateBuckets = new PostgresRateBuckets(db);
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -485,6 +490,14 @@ export class PostgresStore implements Store {
       await this.notify(client);
       return { approval: toApproval(row), decided: true };
     });
+  }
+
+  takeRate(request: RateRequest): Promise<RateGrant> {
+    return this.rateBuckets.take(request);
+  }
+
+  debitRate(request: RateRequest): Promise<void> {
+    return this.rateBuckets.debit(request);
   }
 
   watchWakeups(listener: () => void): Promise<() => Promise<void>> {

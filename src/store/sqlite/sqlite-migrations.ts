@@ -91,4 +91,18 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
     version: 3,
     sql: 'ALTER TABLE runs ADD COLUMN cancel_reason TEXT;',
   },
+  {
+    version: 4,
+    sql: `
+      -- Token buckets for rate limits shared by every process on the store (see token-bucket.ts).
+      -- tenant_id is '*' for a bucket shared by all tenants. balance is negative while in debt.
+      CREATE TABLE rate_buckets (
+        tenant_id  TEXT    NOT NULL,
+        key        TEXT    NOT NULL,
+        balance    REAL    NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

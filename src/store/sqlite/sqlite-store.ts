@@ -15,6 +15,8 @@ import type {
   DecideApprovalRequest,
   LeaseRef,
   LeaseState,
+  RateGrant,
+  RateRequest,
   ReadEventsOptions,
   RenewLeasesRequest,
   RequestApprovalRequest,
@@ -32,6 +34,7 @@ import { type RunRow, toRunRecord } from '../run-row.js';
 import { SqliteApprovals } from './sqlite-approvals.js';
 import { SqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.js';
 import { insertSignal, WAKE_AT, WAKE_STATUS, wakeRun } from './sqlite-inbox.js';
+import { SqliteRateBuckets } from './sqlite-rate-buckets.js';
 
 export type SqliteStoreOptions = SqliteConnectionOptions;
 
@@ -50,11 +53,13 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly connection: SqliteConnection;
   private readonly approvals: SqliteApprovals;
+  private readonly rateBuckets: SqliteRateBuckets;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
     this.connection = new SqliteConnection(options);
     this.approvals = new SqliteApprovals(this.connection);
+    this.rateBuckets = new SqliteRateBuckets(this.connection);
   }
 
   async createRun(request: CreateRunRequest): Promise<CreateRunResult> {
@@ -429,6 +434,14 @@ export class SqliteStore implements Store {
       )
       .run({ tenantId, runId, now, reason: reason ?? null });
     return this.findRun(tenantId, runId);
+  }
+
+  async takeRate(request: RateRequest): Promise<RateGrant> {
+    return this.rateBuckets.take(request);
+  }
+
+  async debitRate(request: RateRequest): Promise<void> {
+    this.rateBuckets.debit(request);
   }
 
   /** SQLite cannot tell other processes when a run becomes claimable (`pushWakeups` is false). */
