@@ -41,6 +41,28 @@ export { RecordedError, type SerializedError } from './core/serialized-error.js'
 export type * from './core/store.js';
 export type { JsonValue, ValueRef } from './core/value-ref.js';
 export {
+  type McpCallOptions,
+  McpConnection,
+  type McpConnectOptions,
+  type McpListOptions,
+  type McpToolsChangedListener,
+} from './mcp/mcp-connection.js';
+export { isMcpError, type McpErrorCode, type McpErrorDetails, type McpFailure } from './mcp/mcp-error.js';
+export {
+  type McpHttpServerConfig,
+  type McpServerConfig,
+  type McpStdioServerConfig,
+  validateMcpServerConfig,
+} from './mcp/mcp-server-config.js';
+export { McpServerPool, mcpServerPool } from './mcp/mcp-server-pool.js';
+export type {
+  McpCallToolResult,
+  McpObjectSchema,
+  McpProgress,
+  McpToolAnnotations,
+  McpToolInfo,
+} from './mcp/mcp-tool.js';
+export {
   costOf,
   DEFAULT_PRICES,
   type ModelPrice,
@@ -93,6 +115,7 @@ export {
 } from './runtime/workflow.js';
 export { DEFAULT_STORE_URL, openStore } from './store/open-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export type { ListedMcpTool, McpListing, McpServerOptions, McpServers } from './tools/mcp-tools.js';
 export {
   type AnyFunctionTool,
   type ApprovalRule,
@@ -101,6 +124,7 @@ export {
   type ToolApprovalOptions,
   type ToolContext,
   type ToolDefinition,
+  type ToolRateLimit,
 } from './tools/tool.js';
 export { classifyToolError, ToolError } from './tools/tool-error.js';
 export type { JsonSchemaObject, ToolInput } from './tools/tool-input.js';

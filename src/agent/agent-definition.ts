@@ -2,6 +2,7 @@ import type { Duration } from '../core/duration.js';
 import type { PriceTable } from '../models/price-table.js';
 import type { ModelSpec } from '../models/resolve-model.js';
 import type { RetryPolicy } from '../runtime/workflow.js';
+import type { McpServers } from '../tools/mcp-tools.js';
 import type { AgentProgress } from './agent-progress.js';
 import type { Tool } from './agent-tool.js';
 
@@ -17,6 +18,12 @@ export interface AgentDefinition {
   /** The system prompt. */
   readonly instructions: string;
   readonly tools?: readonly Tool[];
+  /**
+   * MCP servers to take tools from, by name: each tool appears as `<name>.<tool>`. A server is spawned
+   * (`{ command, args }`, over stdio) or reached (`{ url }`, Streamable HTTP) once per process, its
+   * tools listed at the start of each model turn (so a changed list is seen), and journaled.
+   */
+  readonly mcp?: McpServers;
   /** Model calls at most, planning aside. Default 20. */
   readonly maxSteps?: number;
   /** Ask the model for a plan before acting (journaled like any model call). A string replaces the planning prompt. */

@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelMessage, ToolResultPart } from 'ai';
 import { toMillis } from '../core/duration.js';
 import type { WorkflowContext } from '../runtime/workflow.js';
+import { listMcpTools, type McpServers, mcpTool } from '../tools/mcp-tools.js';
 import { readOutputInput, readOutputTool } from '../tools/read-output-tool.js';
 import { outputPage, READ_OUTPUT_TOOL } from '../tools/tool-result-view.js';
 import type { AgentDefinition, AgentInput } from './agent-definition.js';
@@ -28,6 +29,25 @@ import { runToolCall, type ToolCallResult, type ToolCallSettings } from './tool-
 const DEFAULT_TOOL_TIMEOUT = '60s';
 /** The most characters of one tool result the model sees at once, by default. */
 const DEFAULT_MAX_OUTPUT_CHARS = 8_000;
+
+/**
+ * Lists the MCP servers' tools as a journaled step (so a replay sees the same tools), and puts them in
+ * `tools` in place of the previous listing's. An agent's own tools win over a server's of the same name.
+ */
+async function refreshMcpTools(
+  ctx: WorkflowContext,
+  servers: McpServers,
+  tools: Map<string, Tool>,
+): Promise<void> {
+  const listing = await ctx.step('mcp-tools', () => listMcpTools(servers), { effect: 'pure' });
+  for (const [name, tool] of tools) if (tool.source.startsWith('mcp:')) tools.delete(name);
+  for (const listed of listing.tools) {
+    const options = servers[listed.server];
+    if (options === undefined) continue; // a server removed from the definition since the run started
+    const tool = mcpTool(listed, options);
+    if (!tools.has(tool.name)) tools.set(tool.name, tool);
+  }
+}
 
 /** Answers `read_tool_output` from the outputs the run keeps: deterministic, so no step is needed. */
 function readToolOutput(state: AgentState, call: ModelToolCall, maxChars: number): ToolCallResult {
@@ -133,6 +153,7 @@ export async function runAgentLoop(
       await ctx.checkpoint(nextCheckpoint(state));
     }
     if (state.steps >= maxSteps) return finish('max_steps', lastText);
+    if (definition.mcp !== undefined) await refreshMcpTools(ctx, definition.mcp, tools);
     // Offered once an output was cut, unless the agent has a tool of that name.
     if (state.outputs.length > 0 && !tools.has(READ_OUTPUT_TOOL)) tools.set(READ_OUTPUT_TOOL, readOutputTool);
     const turn = await think('model', definition.instructions, true);

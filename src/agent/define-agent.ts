@@ -4,6 +4,7 @@ import { toMillis } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import { resolveModel } from '../models/resolve-model.js';
 import { defineWorkflow, NonRetryableError, type Workflow } from '../runtime/workflow.js';
+import { validateMcpServers } from '../tools/mcp-tools.js';
 import { toolInput } from '../tools/tool-input.js';
 import type { AgentDefinition, AgentInput } from './agent-definition.js';
 import { runAgentLoop } from './agent-loop.js';
@@ -120,6 +121,13 @@ function validate(definition: AgentDefinition): void {
     !(Number.isInteger(definition.maxToolOutputChars) && definition.maxToolOutputChars >= 200)
   )
     problems.push('maxToolOutputChars must be an integer of at least 200');
+  if (definition.mcp !== undefined) {
+    try {
+      validateMcpServers(definition.mcp, `defineAgent('${String(definition.name)}')`);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   const names = new Set<string>();
   for (const tool of definition.tools ?? []) {
     if (names.has(tool.name)) problems.push(`two tools are named '${tool.name}'`);

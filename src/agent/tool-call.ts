@@ -114,7 +114,8 @@ export async function runToolCall(
       const child: AgentResult = await ctx.child(tool.agent, args.value as { prompt: string });
       return { ...done(toolResultOf(child.output), approval), subAgent: child.summary };
     }
-    return done(await runFunctionTool(ctx, call, tool, args.value, settings), approval);
+    // Normalized again: a person settling an in-doubt call records whatever value they give.
+    return done(toolResultOf(await runFunctionTool(ctx, call, tool, args.value, settings)), approval);
   } catch (error) {
     // A step that failed for good: its last error, as the tool (or Cairn) described it.
     const cause = isCairnError(error) && error.cause !== undefined ? error.cause : error;
@@ -122,7 +123,7 @@ export async function runToolCall(
   }
 }
 
-function runFunctionTool(
+async function runFunctionTool(
   ctx: WorkflowContext,
   call: ModelToolCall,
   tool: AnyFunctionTool,
@@ -131,6 +132,8 @@ function runFunctionTool(
 ): Promise<ToolResult> {
   const timeoutMs = tool.timeoutMs ?? settings.toolTimeoutMs;
   const reconcile = tool.reconcile;
+  // Each limit is waited for in turn; a wait is a durable timer, visible in the trace.
+  for (const { key, limit } of tool.rateLimits) await ctx.rateLimit(key, limit);
   return ctx.step(
     `tool:${tool.name}`,
     (step) => executeTool(tool, args, step, { toolCallId: call.id, timeoutMs }),

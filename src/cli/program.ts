@@ -7,6 +7,7 @@ import { addGlobalOptions } from './global-options.js';
 import { registerRunCommand } from './run-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerSignalCommand } from './signal-command.js';
+import { registerToolsCommand } from './tools-command.js';
 import { registerTraceCommand } from './trace-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -29,7 +30,11 @@ const WORKER_COMMANDS: readonly RegisterCommand[] = [
 ];
 
 /** Every command of the program. */
-export const COMMANDS: readonly RegisterCommand[] = [...RUN_COMMANDS, ...WORKER_COMMANDS];
+export const COMMANDS: readonly RegisterCommand[] = [
+  ...RUN_COMMANDS,
+  ...WORKER_COMMANDS,
+  registerToolsCommand,
+];
 
 /**
  * The `cairn` program. Commander's own errors (unknown command, bad option value) are printed by it and

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import { type Duration, toMillis } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import type { StepEffect } from '../core/journal-event.js';
+import { assertRateLimit, type RateLimit } from '../core/rate-limit.js';
 import { assertName, type Reconciliation, type RetryPolicy } from '../runtime/workflow.js';
 import { type JsonSchemaObject, type ToolInput, toolInput } from './tool-input.js';
 import type { ToolLogger } from './tool-logger.js';
@@ -53,8 +54,17 @@ export interface FunctionTool<I = unknown, O = unknown> {
   readonly ownTimeout?: boolean;
   /** Where the tool comes from, for `cairn tools list` (`function`, `mcp:<server>`, ...). */
   readonly source: string;
+  /** The rate limits a call waits for, durably, before it runs (its own, its MCP server's). */
+  readonly rateLimits: readonly ToolRateLimit[];
   readonly needsApproval?: ApprovalRule<I>;
   readonly approval?: ToolApprovalOptions;
+}
+
+/** A rate limit a tool's calls share with everything limited under the same key. */
+export interface ToolRateLimit {
+  /** The bucket: `tool:<name>`, `mcp:<server>`, ... */
+  readonly key: string;
+  readonly limit: RateLimit;
 }
 
 /** A function tool of any argument and result types. */
@@ -77,6 +87,13 @@ export interface ToolDefinition<I, O> {
   /** How long one call may take before it is aborted. Default: the agent's `toolTimeout` (60 s). */
   readonly timeout?: Duration;
   readonly ownTimeout?: boolean;
+  /**
+   * Calls allowed per interval (and, optionally, per tenant), across every worker sharing the store.
+   * A run that reaches the limit waits for its turn, durably.
+   */
+  readonly rateLimit?: RateLimit;
+  /** Further limits, as an MCP server's tools share their server's. */
+  readonly rateLimits?: readonly ToolRateLimit[];
   readonly source?: string;
   readonly needsApproval?: ApprovalRule<I>;
   readonly approval?: ToolApprovalOptions;
@@ -112,13 +129,19 @@ export function defineTool<I, O>(definition: ToolDefinition<I, O>): FunctionTool
       `${what}: input must be a zod schema or a JSON Schema of its arguments.`,
     );
   }
-  const { input, timeout, ...rest } = definition;
+  const { input, timeout, rateLimit, rateLimits = [], ...rest } = definition;
+  if (rateLimit !== undefined) assertRateLimit(rateLimit, `${what}: rateLimit`);
+  for (const { key, limit } of rateLimits) assertRateLimit(limit, `${what}: the rate limit '${key}'`);
   return Object.freeze({
     ...rest,
     kind: 'function' as const,
     input: toolInput(input, what),
     effect: definition.effect ?? 'idempotent',
     source: definition.source ?? 'function',
+    rateLimits: [
+      ...(rateLimit === undefined ? [] : [{ key: `tool:${definition.name}`, limit: rateLimit }]),
+      ...rateLimits,
+    ],
     ...(timeout === undefined ? {} : { timeoutMs: positiveDuration(timeout, `${what}: timeout`) }),
   });
 }
