@@ -1,4 +1,5 @@
 import type { Duration } from '../core/duration.js';
+import type { RateLimit } from '../core/rate-limit.js';
 import type { PriceTable } from '../models/price-table.js';
 import type { ModelSpec } from '../models/resolve-model.js';
 import type { RetryPolicy } from '../runtime/workflow.js';
@@ -41,6 +42,12 @@ export interface AgentDefinition {
   readonly prices?: PriceTable;
   /** Retries of a failed model call. Default: 3 attempts, from 1 s. */
   readonly modelRetry?: RetryPolicy;
+  /**
+   * The model provider's limits (calls per interval, tokens per minute), shared with every agent that
+   * names the same `key` (default `model:<provider>`, e.g. `model:openai`), across every worker on the
+   * store. A run that reaches a limit waits for its turn, durably.
+   */
+  readonly modelRateLimit?: RateLimit & { readonly key?: string };
   /** How long a tool call may take when its tool sets no `timeout`. Default '60s'. */
   readonly toolTimeout?: Duration;
   /**

@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelMessage, ToolResultPart } from 'ai';
 import { toMillis } from '../core/duration.js';
+import type { RateLimit } from '../core/rate-limit.js';
 import type { WorkflowContext } from '../runtime/workflow.js';
 import { listMcpTools, type McpServers, mcpTool } from '../tools/mcp-tools.js';
 import { readOutputInput, readOutputTool } from '../tools/read-output-tool.js';
@@ -47,6 +48,20 @@ async function refreshMcpTools(
     const tool = mcpTool(listed, options);
     if (!tools.has(tool.name)) tools.set(tool.name, tool);
   }
+}
+
+/**
+ * The agent's model rate limit and its bucket key: `modelRateLimit.key`, else `model:<provider>` from
+ * the model spec (`openai:gpt-4o` → `model:openai`), the same in every replay.
+ */
+function modelLimit(definition: AgentDefinition): { key: string; limit: RateLimit } | undefined {
+  if (definition.modelRateLimit === undefined) return undefined;
+  const { key, ...limit } = definition.modelRateLimit;
+  const provider =
+    typeof definition.model === 'string'
+      ? (definition.model.split(':')[0] ?? 'model')
+      : definition.model.provider;
+  return { key: key ?? `model:${provider.replace(/[^A-Za-z0-9._:-]/g, '_')}`, limit };
 }
 
 /** Answers `read_tool_output` from the outputs the run keeps: deterministic, so no step is needed. */
@@ -113,7 +128,18 @@ export async function runAgentLoop(
       ? initialState([{ role: 'user', content: input.prompt }], ctx.now())
       : stateFromCheckpoints(restored);
 
-  const think = (name: 'plan' | 'model', system: string, withTools: boolean): Promise<ModelTurn> =>
+  const limited = modelLimit(definition);
+  const think = async (name: 'plan' | 'model', system: string, withTools: boolean): Promise<ModelTurn> => {
+    if (limited !== undefined) {
+      await ctx.rateLimit(limited.key, limited.limit);
+      await ctx.rateLimit(limited.key, limited.limit, { tokens: true });
+    }
+    const turn = await callModelStep(name, system, withTools);
+    if (limited !== undefined)
+      await ctx.debitRate(limited.key, limited.limit, turn.usage.input + turn.usage.output);
+    return turn;
+  };
+  const callModelStep = (name: 'plan' | 'model', system: string, withTools: boolean): Promise<ModelTurn> =>
     ctx.step(
       name,
       ({ signal }) =>

@@ -2,9 +2,10 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { z } from 'zod';
 import { toMillis } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
+import { assertRateLimit } from '../core/rate-limit.js';
 import { resolveModel } from '../models/resolve-model.js';
-import { defineWorkflow, NonRetryableError, type Workflow } from '../runtime/workflow.js';
-import { validateMcpServers } from '../tools/mcp-tools.js';
+import { assertName, defineWorkflow, NonRetryableError, type Workflow } from '../runtime/workflow.js';
+import { closeMcpServers, validateMcpServers } from '../tools/mcp-tools.js';
 import { toolInput } from '../tools/tool-input.js';
 import type { AgentDefinition, AgentInput } from './agent-definition.js';
 import { runAgentLoop } from './agent-loop.js';
@@ -56,6 +57,7 @@ export function defineAgent(definition: AgentDefinition): Agent {
     {
       input: inputSchema,
       children: agentTools.map((tool) => tool.agent),
+      ...(definition.mcp === undefined ? {} : { release: () => closeMcpServers(definition.mcp!) }),
     },
   );
   const agent: Agent = {
@@ -121,6 +123,15 @@ function validate(definition: AgentDefinition): void {
     !(Number.isInteger(definition.maxToolOutputChars) && definition.maxToolOutputChars >= 200)
   )
     problems.push('maxToolOutputChars must be an integer of at least 200');
+  if (definition.modelRateLimit !== undefined) {
+    try {
+      const { key, ...limit } = definition.modelRateLimit;
+      assertRateLimit(limit, 'modelRateLimit');
+      if (key !== undefined) assertName(key, 'modelRateLimit.key');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   if (definition.mcp !== undefined) {
     try {
       validateMcpServers(definition.mcp, `defineAgent('${String(definition.name)}')`);

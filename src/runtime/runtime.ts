@@ -460,6 +460,7 @@ export class Runtime {
     if (this.worker !== undefined) this.phase = 'draining';
     await this.worker?.stop(graceMs);
     this.phase = 'stopped';
+    if (this.worker !== undefined) await this.registry.release();
     if (this.ownsStore) await this.store.close();
   }
 

@@ -32,4 +32,9 @@ export class WorkflowRegistry {
   get names(): string[] {
     return [...this.byName.keys()];
   }
+
+  /** Releases what each workflow's code holds in the process (see WorkflowOptions.release). */
+  async release(): Promise<void> {
+    await Promise.all([...this.byName.values()].map((workflow) => workflow.release?.()));
+  }
 }

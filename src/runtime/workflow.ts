@@ -175,6 +175,8 @@ export interface Workflow<I = unknown, O = unknown> {
   readonly input: ZodType | undefined;
   /** Workflows this one starts as children; a runtime given this one registers them too. */
   readonly children: readonly Workflow<never, unknown>[];
+  /** Releases what the workflow's code holds in the process (server connections); see WorkflowOptions. */
+  readonly release: (() => Promise<void>) | undefined;
 }
 
 export interface WorkflowOptions<I> {
@@ -182,6 +184,11 @@ export interface WorkflowOptions<I> {
   readonly input?: ZodType<I>;
   /** Workflows this one starts as children, so that registering this one registers them too. */
   readonly children?: readonly Workflow<never, unknown>[];
+  /**
+   * Releases what the workflow's code holds in the process (an agent's MCP server processes): called
+   * when a runtime that executes it closes. Whatever it releases must come back on next use.
+   */
+  readonly release?: () => Promise<void>;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -207,7 +214,13 @@ export function defineWorkflow<I, O>(
       `defineWorkflow('${name}', fn): fn must be an async function (ctx, input) => result.`,
     );
   }
-  return Object.freeze({ name, run, input: options.input, children: options.children ?? [] });
+  return Object.freeze({
+    name,
+    run,
+    input: options.input,
+    children: options.children ?? [],
+    release: options.release,
+  });
 }
 
 /** Checks a name used in the journal (workflow, step, signal): short, printable, no spaces. */

@@ -2,6 +2,7 @@ import { type Duration, toMillis } from '../core/duration.js';
 import { CairnError } from '../core/errors.js';
 import type { StepEffect } from '../core/journal-event.js';
 import { assertRateLimit, type RateLimit } from '../core/rate-limit.js';
+import type { McpConnection } from '../mcp/mcp-connection.js';
 import type { McpServerConfig } from '../mcp/mcp-server-config.js';
 import { validateMcpServerConfig } from '../mcp/mcp-server-config.js';
 import { type McpServerPool, mcpServerPool } from '../mcp/mcp-server-pool.js';
@@ -70,8 +71,9 @@ export function validateMcpServers(servers: unknown, what: string): Map<string, 
 }
 
 /**
- * Lists the tools of every server (in parallel, through the process's connection pool). A server that
- * cannot be reached is reported, not thrown: the agent goes on with the tools it has.
+ * Lists the tools of every server (in parallel, through the process's connection pool): each
+ * connection's list is asked for once and then kept up to date by the server's change notices. A
+ * server that cannot be reached is reported, not thrown: the agent goes on with the tools it has.
  */
 export async function listMcpTools(
   servers: McpServers,
@@ -81,7 +83,7 @@ export async function listMcpTools(
     Object.entries(servers).map(async ([server, options]) => {
       try {
         const connection = await pool.get(server, connectionConfig(options));
-        const tools = await connection.listTools();
+        const tools = await toolsOf(connection);
         const wanted =
           options.include === undefined
             ? tools
@@ -96,6 +98,20 @@ export async function listMcpTools(
     tools: listings.flatMap((listing) => listing.tools),
     unavailable: listings.flatMap((listing) => listing.unavailable),
   };
+}
+
+/** Each connection's tool list: listed once, then replaced whenever the server says it changed. */
+const toolLists = new WeakMap<McpConnection, Promise<readonly McpToolInfo[]>>();
+
+function toolsOf(connection: McpConnection): Promise<readonly McpToolInfo[]> {
+  let tools = toolLists.get(connection);
+  if (tools === undefined) {
+    tools = connection.listTools();
+    toolLists.set(connection, tools);
+    tools.catch(() => toolLists.delete(connection)); // a failed listing is tried again next time
+    connection.onToolsChanged((changed) => toolLists.set(connection, Promise.resolve(changed)));
+  }
+  return tools;
 }
 
 const built = new Map<string, AnyFunctionTool>();

@@ -197,3 +197,51 @@ describe('agent tools', () => {
     ]);
   });
 });
+
+describe('agent model rate limits', () => {
+  it("waits for the provider's limit before each model call, and debits the tokens each call used", async () => {
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks up',
+      input: z.object({}),
+      execute: () => 'found',
+    });
+    const model = scriptedModel([
+      { toolCalls: [{ name: 'lookup', input: {} }] },
+      { toolCalls: [{ name: 'lookup', input: {} }] },
+      { text: 'done' },
+    ]);
+    const agent = defineAgent({
+      name: 'limited',
+      model,
+      instructions: 'Look things up.',
+      tools: [lookup],
+      modelRateLimit: { calls: 1, per: '400ms', tokensPerMinute: 1_000_000 },
+    });
+    const rt = await testRuntime([agent]);
+    const started = Date.now();
+    const result = await (await rt.start(agent, { prompt: 'go' }, { runId: 'lim-m' })).result();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700); // three calls, one per 400 ms
+    const { events } = await rt.inspect('lim-m');
+    const waits = events.filter(
+      ({ event }) => event.kind === 'timer.set' && event.name === 'rate-limit:model:cairn',
+    );
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    const debits = events.filter(
+      ({ event }) => event.kind === 'step.completed' && event.name === 'token-debit:model:cairn',
+    );
+    expect(debits).toHaveLength(3);
+    expect(result.summary.usage.input + result.summary.usage.output).toBeGreaterThan(0);
+  });
+
+  it('refuses a bad limit when the agent is defined, saying what to write', () => {
+    expect(() =>
+      defineAgent({
+        name: 'bad',
+        model: scriptedModel([]),
+        instructions: 'x',
+        modelRateLimit: { per: '1s' },
+      }),
+    ).toThrow(/modelRateLimit limits nothing: give calls .* or tokensPerMinute/);
+  });
+});
